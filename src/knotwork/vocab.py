@@ -1,0 +1,108 @@
+"""The interchange vocabularies: body regions, muscles, techniques, screening questions.
+
+Knotwork keeps its own copy of the contract's CSV files in ``knotwork/spec`` so that it runs
+without the shared folder; ``tests/test_vocab.py`` checks that the copy still matches.
+Everything here is read once and cached; nothing imports Django.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+Side = Literal["left", "right", "midline"]
+SIDES_OF_SIDED: tuple[Side, Side] = ("right", "left")
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str
+    group: str
+    view: str  # front, back or side: where the region is best seen
+    sided: bool
+    name: str
+    description: str
+
+    def sides(self) -> tuple[Side, ...]:
+        return SIDES_OF_SIDED if self.sided else ("midline",)
+
+
+@dataclass(frozen=True, slots=True)
+class MuscleEntry:
+    id: str
+    name: str
+    group: str
+    also_known_as: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Technique:
+    code: str
+    setting: str  # clinic, home or both
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningQuestion:
+    code: str
+    kind: str  # red-flag, precaution or context
+    question: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("knotwork.spec").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def regions() -> dict[str, Region]:
+    """The body regions of the pain map, by code, in the contract's order."""
+    return {
+        r["code"]: Region(
+            code=r["code"],
+            group=r["group"],
+            view=r["view"],
+            sided=r["sided"] == "yes",
+            name=r["name"],
+            description=r["description"],
+        )
+        for r in _rows("body-regions.csv")
+    }
+
+
+@cache
+def muscles() -> dict[str, MuscleEntry]:
+    """The canonical muscle ids, by id, in the contract's order."""
+    return {
+        r["id"]: MuscleEntry(
+            id=r["id"],
+            name=r["name"],
+            group=r["group"],
+            also_known_as=tuple(s.strip() for s in r["also_known_as"].split(";") if s.strip()),
+        )
+        for r in _rows("muscles.csv")
+    }
+
+
+@cache
+def techniques() -> dict[str, Technique]:
+    return {
+        r["code"]: Technique(code=r["code"], setting=r["setting"], name=r["name"])
+        for r in _rows("techniques.csv")
+    }
+
+
+@cache
+def screening_questions() -> dict[str, ScreeningQuestion]:
+    return {
+        r["code"]: ScreeningQuestion(code=r["code"], kind=r["kind"], question=r["question"])
+        for r in _rows("screening.csv")
+    }
+
+
+def region_sides() -> list[tuple[str, Side]]:
+    """Every (region code, side) pair of the map: 94 regions give 180 region-sides."""
+    return [(r.code, s) for r in regions().values() for s in r.sides()]
