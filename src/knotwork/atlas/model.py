@@ -34,6 +34,16 @@ class ReferralZone(msgspec.Struct, frozen=True):
     essential: bool
     laterality: Laterality = "same"
 
+    def sides_for(self, trigger_point_side: str, *, sided: bool) -> tuple[str, ...]:
+        """The sides where this zone is felt for a trigger point on ``trigger_point_side``."""
+        if not sided:
+            return ("midline",)
+        if self.laterality == "both":
+            return ("right", "left")
+        if self.laterality == "opposite":
+            return ("left",) if trigger_point_side == "right" else ("right",)
+        return (trigger_point_side,)
+
 
 class TriggerPoint(msgspec.Struct, frozen=True):
     id: str  # "<muscle id>.<slug>", unique in the atlas

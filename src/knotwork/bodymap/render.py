@@ -1,0 +1,53 @@
+"""Referral pictures: a muscle's zones drawn on the body map.
+
+Essential zones dark, spillover lighter, trigger points marked. The head profiles are shown
+only when the pattern reaches the head or neck, and only for the sides it reaches.
+"""
+
+from __future__ import annotations
+
+from knotwork import vocab
+from knotwork.atlas.model import Muscle, TriggerPoint
+from knotwork.bodymap.svg import body_svg
+
+HEAD_GROUPS = {"head", "neck"}
+
+
+def referral_shading(trigger_points: tuple[TriggerPoint, ...], side: str) -> dict[tuple[str, str], str]:
+    """(region, side) -> "essential" or "spillover"; essential wins where both apply."""
+    regions = vocab.regions()
+    shading: dict[tuple[str, str], str] = {}
+    for tp in trigger_points:
+        for zone in tp.zones:
+            for s in zone.sides_for(side, sided=regions[zone.region].sided):
+                if zone.essential or shading.get((zone.region, s)) != "essential":
+                    shading[(zone.region, s)] = "essential" if zone.essential else "spillover"
+    return shading
+
+
+def referral_views(keys: list[tuple[str, str]]) -> list[str]:
+    regions = vocab.regions()
+    views = ["front", "back"]
+    head_sides = {s for code, s in keys if regions[code].group in HEAD_GROUPS}
+    if "midline" in head_sides:
+        head_sides |= {"right", "left"}
+    views += [f"head-{s}" for s in ("right", "left") if s in head_sides]
+    return views
+
+
+def referral_svg(muscle: Muscle, *, side: str = "right", trigger_point: str | None = None, id_prefix: str = "rf") -> str:
+    """The referral picture of a muscle (or of one of its trigger points, by slug)."""
+    tps = tuple(tp for tp in muscle.trigger_points if trigger_point in (None, tp.slug))
+    if not tps:
+        raise KeyError(trigger_point)
+    regions = vocab.regions()
+    shading = referral_shading(tps, side)
+    markers = [(tp.region, side if regions[tp.region].sided else "midline") for tp in tps]
+    label = muscle.name if trigger_point is None else f"{muscle.name}, {tps[0].name}"
+    return body_svg(
+        shading,
+        markers=markers,
+        title=f"Referred pain from the {side} {label}: essential zones dark, spillover lighter",
+        views=referral_views([*shading, *markers]),
+        id_prefix=id_prefix,
+    )

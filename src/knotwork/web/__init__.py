@@ -1,0 +1,1 @@
+"""The Knotwork web app (Django): the atlas pages now, the clinic later."""
