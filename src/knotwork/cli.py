@@ -10,8 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 
 
 class UsageError(Exception):
@@ -37,6 +36,8 @@ def _muscle(muscle_id: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_atlas_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from knotwork.atlas.load import AtlasError, default_dir, load_files
 
     paths: list[Path] = []
@@ -92,8 +93,65 @@ def cmd_atlas_svg(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(svg)
     else:
-        Path(args.output).write_text(svg, encoding="utf-8")
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(svg)
         print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _assessments(lines: Iterator[str], *, as_json: bool) -> int:
+    """Answer a JSON Lines batch: one line out per line in, in order, streamed."""
+    from knotwork.assess import PresentationError, assess, document, read
+    from knotwork.assess.report import report
+
+    failures = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            a = assess(read(line))
+        except PresentationError as exc:
+            failures += 1
+            problems = [f"line {number}: {p}" for p in exc.problems]
+            if as_json:
+                print(json.dumps({"error": {"line": number, "problems": exc.problems}}, ensure_ascii=False), flush=True)
+            for p in problems:
+                print(p, file=sys.stderr)
+            continue
+        if as_json:
+            print(json.dumps(document(a), ensure_ascii=False), flush=True)
+        else:
+            print(report(a) + "\n", flush=True)
+    return 1 if failures else 0
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from knotwork.assess import PresentationError, assess, document, read
+
+    if args.file == "-":
+        stream = sys.stdin
+        batch = args.jsonl
+    else:
+        if not os.path.isfile(args.file):
+            raise UsageError(f"no such file: {args.file}")
+        stream = open(args.file, encoding="utf-8")  # noqa: SIM115 - closed by the with block below
+        batch = args.jsonl or args.file.endswith(".jsonl")
+    with stream:
+        if batch:
+            return _assessments(iter(stream), as_json=args.json)
+        text = stream.read()
+    try:
+        a = assess(read(text))
+    except PresentationError as exc:
+        for p in exc.problems:
+            print(f"{args.file}: {p}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(document(a), ensure_ascii=False, indent=2))
+    else:
+        from knotwork.assess.report import report
+
+        print(report(a))
     return 0
 
 
@@ -116,7 +174,9 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="knotwork", description="Trigger point therapy: atlas, assessment and clinic.")
+    parser = argparse.ArgumentParser(
+        prog="knotwork", description="Trigger point therapy: atlas, assessment and clinic."
+    )
     parser.add_argument("--version", action="version", version=f"knotwork {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -139,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("check", help="validate atlas files (all of them by default)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="muscle files or folders to check")
     p.set_defaults(func=cmd_atlas_check)
+
+    p = sub.add_parser("assess", help="safety screen and ranked muscles for a presentation")
+    p.add_argument("file", metavar="FILE", help="presentation JSON, a .jsonl batch, or - for standard input")
+    p.add_argument("--json", action="store_true", help="the assessment document as JSON (one line per case for .jsonl)")
+    p.add_argument("--jsonl", action="store_true", help="read standard input (or any file) as JSON Lines")
+    p.set_defaults(func=cmd_assess)
 
     p = sub.add_parser("serve", help="serve the web app with gunicorn (production)")
     p.add_argument("--host", default=os.environ.get("KNOTWORK_HOST", "127.0.0.1"))

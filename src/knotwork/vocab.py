@@ -8,17 +8,17 @@ Everything here is read once and cached; nothing imports Django.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import os
 from functools import cache
-from importlib import resources
-from typing import Literal
+from typing import Literal, NamedTuple
+
+SPEC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spec")
 
 Side = Literal["left", "right", "midline"]
 SIDES_OF_SIDED: tuple[Side, Side] = ("right", "left")
 
 
-@dataclass(frozen=True, slots=True)
-class Region:
+class Region(NamedTuple):
     code: str
     group: str
     view: str  # front, back or side: where the region is best seen
@@ -30,31 +30,28 @@ class Region:
         return SIDES_OF_SIDED if self.sided else ("midline",)
 
 
-@dataclass(frozen=True, slots=True)
-class MuscleEntry:
+class MuscleEntry(NamedTuple):
     id: str
     name: str
     group: str
     also_known_as: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Technique:
+class Technique(NamedTuple):
     code: str
     setting: str  # clinic, home or both
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class ScreeningQuestion:
+class ScreeningQuestion(NamedTuple):
     code: str
     kind: str  # red-flag, precaution or context
     question: str
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("knotwork.spec").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    with open(os.path.join(SPEC_DIR, name), encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 @cache
@@ -89,10 +86,7 @@ def muscles() -> dict[str, MuscleEntry]:
 
 @cache
 def techniques() -> dict[str, Technique]:
-    return {
-        r["code"]: Technique(code=r["code"], setting=r["setting"], name=r["name"])
-        for r in _rows("techniques.csv")
-    }
+    return {r["code"]: Technique(code=r["code"], setting=r["setting"], name=r["name"]) for r in _rows("techniques.csv")}
 
 
 @cache

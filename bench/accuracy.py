@@ -1,0 +1,78 @@
+"""Accuracy of the assessment on labelled cases, beside the plain lookup-table baseline.
+
+Usage: python bench/accuracy.py [CASES.jsonl]   (default ../shared/bench/cases-public.jsonl)
+
+Scored with the shared rules (../shared/bench/score.py): top-k hit rate of the first answer
+muscle, mean reciprocal rank, sensitivity of the safety screen for urgent and any referral,
+specificity, precaution recall. The baseline ranks muscles by how many painful region-sides
+fall in any of their trigger points' essential or spillover zones (ties by name), with no
+safety screen: what a lookup table gives.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from knotwork.assess import assess, document, from_data
+from knotwork.atlas.load import load_atlas
+from knotwork.atlas.search import refers_to
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def baseline(presentation: dict[str, Any]) -> dict[str, Any]:
+    atlas = load_atlas()
+    pain = [(p["region"], p["side"]) for p in presentation["pain"]]
+    ranked = refers_to(atlas, pain)
+    # refers_to sorts by count then essential; the shared rule is count then name.
+    ranked.sort(key=lambda r: (-r.count, r.muscle.name))
+    return {
+        "id": presentation.get("id"),
+        "referral": {"urgency": "none", "reasons": []},
+        "precautions": [],
+        "candidates": [{"muscle": r.muscle.id, "side": r.side, "score": 0} for r in ranked],
+    }
+
+
+def main() -> None:
+    cases_path = Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED / "bench" / "cases-public.jsonl"
+    spec = importlib.util.spec_from_file_location("score", SHARED / "bench" / "score.py")
+    if spec is None or spec.loader is None:
+        sys.exit(f"needs {SHARED / 'bench' / 'score.py'} beside the repository")
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    red_flags = {r["code"] for r in csv.DictReader(open(SHARED / "spec" / "screening.csv")) if r["kind"] == "red-flag"}
+    cases = [json.loads(line) for line in cases_path.open() if line.strip()]
+    ours = [document(assess(from_data(c["presentation"]))) for c in cases]
+    base = [baseline(c["presentation"]) for c in cases]
+    results = {"knotwork": scorer.score(json.loads(json.dumps(cases)), ours, red_flags)}
+    results["baseline"] = scorer.score(json.loads(json.dumps(cases)), base, red_flags)
+    keys = [
+        "top1",
+        "top3",
+        "top5",
+        "top10",
+        "mrr",
+        "urgent_sens",
+        "referral_sens",
+        "structured_sens",
+        "specificity",
+        "precaution_recall",
+    ]
+    print(f"{len(cases)} cases ({results['knotwork']['n_ranked']} with answer muscles) from {cases_path.name}")
+    print(f"{'metric':20} {'knotwork':>9} {'baseline':>9}")
+    for k in keys:
+        row = [results[n][k] for n in ("knotwork", "baseline")]
+        print(f"{k:20} " + " ".join(f"{v:9.3f}" if isinstance(v, float) else f"{v!s:>9}" for v in row))
+    print("misses (rank > 3):", results["knotwork"]["misses"])
+    print("screen errors:", results["knotwork"]["screen_errors"])
+
+
+if __name__ == "__main__":
+    main()

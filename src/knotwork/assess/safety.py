@@ -1,0 +1,724 @@
+"""The safety screen: does this person need a doctor first, and which techniques are unsafe?
+
+Red flags come before everything else. The rules are a table (``RED_FLAGS``, ``PRECAUTIONS``)
+that a clinician can read: each rule says when it fires, how urgent it is, what to tell the
+therapist, and its sources (keys of ``sources.SOURCES``). A rule fires on a screening answer
+("yes"), on where it hurts, on age, and on alarm words in the free text (history,
+aggravating and relieving factors, findings); a referral raised by words quotes them. A
+negated mention ("no weight loss", "denies chest pain") does not count.
+
+Context answers (hypertension, diabetes, smoking, fibromyalgia...) never block treatment on
+their own; they only change how other answers are read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from knotwork import vocab
+from knotwork.assess.presentation import Presentation
+
+URGENCY_ORDER = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
+
+# Where it hurts, by region code (body-regions.csv).
+SPINE = frozenset(
+    {
+        "neck-back-upper", "neck-back-lower", "upper-thoracic-spine", "mid-back", "scapula-medial-border",
+        "low-back", "lumbar-spine", "sacrum", "sacroiliac", "coccyx",
+    }
+)  # fmt: skip
+HEAD = frozenset(r.code for r in vocab.regions().values() if r.group == "head")
+HEADACHE = frozenset({"vertex", "forehead", "eyebrow", "eye", "temple", "occiput", "ear", "mastoid"})
+NECK = frozenset(r.code for r in vocab.regions().values() if r.group == "neck")
+BACK_OR_LEG = frozenset(
+    r.code
+    for r in vocab.regions().values()
+    if r.group in {"low-back", "pelvis", "hip", "thigh", "knee", "leg", "ankle", "foot"}
+)
+CARDIAC_AREA = frozenset(
+    {
+        "sternum", "chest-upper", "chest-front", "chest-side", "jaw", "lower-teeth", "throat", "neck-front",
+        "shoulder-front", "shoulder-top", "shoulder-side", "armpit", "upper-arm-inner", "upper-arm-front",
+        "elbow-inner", "forearm-little-finger-side", "abdomen-upper", "upper-thoracic-spine", "scapula-medial-border",
+    }
+)  # fmt: skip
+CALF = frozenset({"calf", "knee-back", "leg-inner", "leg-outer", "achilles"})
+VISCERAL = frozenset({"abdomen-upper", "abdomen-lower", "groin", "flank", "perineum"})
+CHEST = frozenset({"sternum", "chest-upper", "chest-front", "chest-side"})
+
+NEGATION = re.compile(r"\b(no|not|never|denies|denied|without|negative for|ruled? out|free of|nor)\b", re.IGNORECASE)
+
+
+class Alarm:
+    """Alarm words: a regular expression, compiled only when one of its keywords is in the text.
+
+    The keywords are plain lowercase fragments that every match must contain; they keep the
+    screen fast and ``knotwork assess`` quick to start (compiling every expression up front
+    cost about ten milliseconds).
+    """
+
+    __slots__ = ("_compiled", "keywords", "pattern")
+
+    def __init__(self, keywords: tuple[str, ...], pattern: str) -> None:
+        self.keywords = keywords
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, re.IGNORECASE)
+        return self._compiled
+
+
+# Alarm words in the free text. Each is a regular expression over the history, the
+# aggravating and relieving factors and the findings.
+SAID: dict[str, Alarm] = {
+    "saddle": Alarm(('saddle', 'numb'), r"saddle (numbness|anaesthesia|anesthesia|area (is )?numb)|numb(ness)? (around|in) the (genitals|groin|saddle|back passage)"),
+    "bladder-bowel": Alarm(('bladder', 'bowel', 'incontinen', 'urine', 'water', 'wet '), r"(urinary|bladder|bowel) (retention|incontinence|dysfunction|control)|incontinen\w*|(can(no|')t|unable to) pass (urine|water)|wet (myself|himself|herself)"),
+    "exertion": Alarm(('exert', 'walking', 'climbing', 'exercis', 'stairs', 'uphill'), r"on exertion|when (walking|climbing|exercising)|(climbing|walking up) (the )?stairs|uphill|exertional"),
+    "sweating": Alarm(('sweat', 'clammy', 'breath'), r"(?<!night )(?<!drenching )sweat(s|ing|y)?\b(?! at night)|clammy|breathless(ness)?|short(ness)? of breath"),
+    "moving-chest-pain": Alarm(('shoulder to the other', 'crushing', 'tight band'), r"(moved|spread|went|radiat\w*) (from|across) (one|the left|the right) shoulder to the other|crushing|tight band (across|around) (the|my|his|her) chest"),
+    "swollen-calf": Alarm(('swollen', 'swelling', 'calf', 'leg'), r"swollen,? (warm |red |hot )?(calf|leg|ankle)|(calf|leg) (is |was )?(swollen|hot|red and swollen|warm and swollen)"),
+    "long-travel": Alarm(('flight', 'plane', 'journey', 'drive', 'bed rest', 'bedrest', 'cast', 'immobilis'), r"(long[- ]haul|\d+[- ]hour) (flight|plane|journey|drive)|after (a|the) (flight|plane ride|long journey)|bed ?rest|plaster cast|immobilis\w+"),
+    "thunderclap": Alarm(('worst', 'thunderclap', 'sudden', 'headache'), r"worst(-| )(ever )?headache|worst (pain|headache) of (my|his|her|their) life|thunderclap|sudden(ly)?,? (and )?severe headache|headache (came|come) on (suddenly|within (seconds|a minute))"),
+    "neuro": Alarm(('vision', 'speech', 'droop', 'drop attack', 'swallow', 'speaking', 'finding words', 'confusion', 'nystagmus', 'ataxia', 'balance', 'coordination'), r"double vision|(loss|lost|losing) (of )?(the )?vision|vision loss|blurred vision|slurred speech|facial droop|drop attacks?|difficulty swallowing|(trouble|difficulty) (speaking|finding words)|confusion|nystagmus|ataxia|(loss of|lost) (balance|coordination)"),
+    "dizziness": Alarm(('dizz', 'vertigo', 'black', 'light-headed', 'light headed', 'lightheaded'), r"dizz(y|iness)|vertigo|black(ing)?[- ]?outs?|light[- ]headed"),
+    "jaw-claudication": Alarm(('chewing', 'jaw', 'scalp', 'hair'), r"\bchewing\b|jaw (ache|pain|tires|gets tired) (when|on|while) (eating|chewing)|scalp (is )?(tender|sore)|brushing (my|his|her|their) hair"),
+    "fever": Alarm(('fever', 'temperature', 'chills', 'rigors', 'night sweats'), r"\bfever(ish)?\b|high temperature|\bchills\b|\brigors\b|night sweats"),
+    "hot-joint": Alarm(('hot',), r"hot,? (red,? )?(and )?swollen (joint|knee|ankle|wrist|elbow|shoulder)|(joint|knee|ankle|wrist|elbow) (is |was )?hot and swollen"),
+    "weakness": Alarm(('foot drop', 'dropped foot', 'drop foot', 'drops foot', 'weak'), r"foot drop|drop(ped|s)? foot|(getting|becoming|increasingly|progressively) weak(er)?|weakness (is )?(getting worse|worsening|progressive|spreading)|progressive weakness"),
+    "cancer": Alarm(('cancer', 'carcinoma', 'metasta', 'lymphoma', 'myeloma', 'leuk', 'melanoma', 'sarcoma', 'tumour', 'tumor'), r"\bcancer\b|carcinoma|metasta\w+|lymphoma|myeloma|leuka?emia|melanoma|sarcoma|\btumou?r\b"),
+    "weight-loss": Alarm(('weight', 'lost'), r"weight loss|lost (\w+ )?(weight|\d+ ?(kg|kilos?|pounds|lbs?|stone))|(unexplained|unintentional) weight"),
+    "night-pain": Alarm(('night', 'wake', 'awake', 'sleep', 'relief', 'regardless of', 'not eased by rest'), r"night pain|\bnights?\b|wakes? (me|him|her|them|the patient)( up)?|keeps? (me|him|her|them) awake|disturb(s|ing)? (my |his |her |their )?sleep|(can(no|')t|unable to) (sleep|find relief)|constant (pain )?regardless of (movement|position|posture)|not eased by rest"),
+    "unremitting": Alarm(('regardless of', 'unremitting', 'relentless', 'nothing', 'relief', 'not eased', 'not relieved'), r"constant regardless of|unremitting|relentless|nothing (helps|eases it)|cannot find relief|not (eased|relieved) by (rest|lying)"),
+    "worsening": Alarm(('worse', 'deteriorat', 'no response', 'not improving', 'not responding', 'despite', 'more frequent', 'slow to settle'), r"(gradually|progressively|steadily|slowly)? ?(getting|got|becoming|became|gets) worse|worse(ned|ning)|deteriorat\w+|no response to|not (improving|responding)|despite (treatment|physiotherapy|\d+ visits|painkillers)|becoming more frequent|slow to settle"),
+    "night-sweats": Alarm(('sweat',), r"night sweats|drenching sweats|sweat(s|ing) at night"),
+    "tuberculosis": Alarm(('tuberculosis', 'tb'), r"tuberculosis|\bTB\b"),
+    "smoking": Alarm(('pack', 'smok'), r"pack[- ]years?|heavy smok\w+|smoked heavily|smok(es|ed|ing|er)\b"),
+    "head-injury": Alarm(('head', 'forehead', 'face', 'concussion', 'dazed', 'knocked out', 'consciousness'), r"(struck|hit|knocked|bang(ed)?|bumped) (on|in) the (head|forehead|face)|struck on the (head|forehead)|head injury|concussion|dazed|knocked out|loss of consciousness"),
+    "fragility": Alarm(('osteopor', 'osteopenia', 'steroid', 'prednisolone'), r"osteoporo\w+|osteopenia|long[- ]term steroids|prednisolone|steroid tablets"),
+    "bilateral": Alarm(('both ', 'bilateral'), r"both (legs|arms|hands|feet)|bilateral (leg|arm|limb)|(in|into) both lower limbs"),
+    "steroid-injection": Alarm(('injection', 'injected'), r"(steroid|cortisone|corticosteroid) injection|injected (with )?(a )?(steroid|cortisone)"),
+    "anticoagulant": Alarm(('warfarin', 'apixaban', 'rivaroxaban', 'edoxaban', 'dabigatran', 'clopidogrel', 'ticagrelor', 'heparin', 'anticoagula', 'thinn'), r"warfarin|apixaban|rivaroxaban|edoxaban|dabigatran|clopidogrel|ticagrelor|heparin|anticoagula\w+|blood[- ]thinn\w+"),
+    "bleeding": Alarm(('haemophilia', 'hemophilia', 'bleeding', 'willebrand', 'platelets', 'thrombocytopenia'), r"haemophilia|hemophilia|bleeding disorder|von willebrand|low platelets|thrombocytopenia"),
+    "pregnant": Alarm(('pregnan',), r"\bpregnan(t|cy)\b|weeks pregnant"),
+    "needle-fear": Alarm(('needle',), r"(afraid|scared|fear|phobi\w*) of needles|needle[- ]phobi\w+"),
+    "lymphoedema": Alarm(('lymph',), r"lymph(o)?edema|lymphoedema|lymph nodes (were )?removed"),
+    "epilepsy": Alarm(('epilep', 'seizure'), r"epilep\w+|seizures?"),
+    "implant": Alarm(('pacemaker', 'defibrillator', 'implant', 'stimulator'), r"pacemaker|defibrillator|implanted (pump|device)|breast implants?|spinal cord stimulator"),
+    "immunocompromised": Alarm(('chemotherapy', 'immunosuppress', 'hiv', 'transplant', 'biologic', 'tuberculosis treatment'), r"chemotherapy|immunosuppress\w+|\bHIV\b|transplant|biologic (therapy|drugs?)|tuberculosis treatment"),
+    "metal-allergy": Alarm(('allerg',), r"(nickel|metal|chromium) allergy|allergic to (nickel|metal|chromium)"),
+    "varicose": Alarm(('varicose',), r"varicose"),
+    "aneurysm": Alarm(('aneurysm',), r"aneurysm"),
+}  # fmt: skip
+
+
+class Reason(NamedTuple):
+    code: str  # the screening code, or "history" for words in the free text
+    message: str
+    urgency: str
+    rule: str
+    sources: tuple[str, ...]
+
+
+class Precaution(NamedTuple):
+    technique: str
+    level: str  # avoid or caution
+    reason: str
+    code: str
+
+
+class Note(NamedTuple):
+    code: str
+    message: str
+
+
+class Screen(NamedTuple):
+    urgency: str
+    reasons: tuple[Reason, ...]
+    precautions: tuple[Precaution, ...]
+    notes: tuple[Note, ...]
+
+
+class Facts:
+    """What the rules look at, worked out once per presentation."""
+
+    def __init__(self, p: Presentation) -> None:
+        self.p = p
+        self.yes = frozenset(code for code, answer in p.screening.items() if answer)
+        self.age = p.age
+        self.regions = frozenset(pain.region for pain in p.pain)
+        self.text = p.free_text()
+        self._lower = self.text.lower()
+        self._sentences: list[str] | None = None
+
+    def hurts(self, regions: frozenset[str]) -> bool:
+        return bool(self.regions & regions)
+
+    @property
+    def over_50(self) -> bool:
+        return self.age is not None and self.age > 50
+
+    def _split(self) -> list[str]:
+        return [s for s in re.split(r"(?<=[.;!?])\s+|\n+", self.text) if s.strip()]
+
+    def said(self, name: str) -> str | None:
+        """The words of the free text matching alarm ``name``, unless negated in their sentence."""
+        alarm = SAID[name]
+        if not any(k in self._lower for k in alarm.keywords):
+            return None
+        pattern = alarm.compiled()
+        if self._sentences is None:
+            self._sentences = self._split()
+        for sentence in self._sentences:
+            for match in pattern.finditer(sentence):
+                before = sentence[: match.start()]
+                if NEGATION.search(before):
+                    continue
+                return match.group(0).strip()
+        return None
+
+
+# A rule's test returns what triggered it: a list of (code, words) or an empty list.
+Hit = list[tuple[str, str]]
+Test = Callable[[Facts], Hit]
+
+
+def answer(f: Facts, code: str) -> Hit:
+    return [(code, vocab.screening_questions()[code].question)] if code in f.yes else []
+
+
+def words(f: Facts, name: str) -> Hit:
+    found = f.said(name)
+    return [("history", f"“{found}”")] if found else []
+
+
+def either(*hits: Hit) -> Hit:
+    return [h for hit in hits for h in hit]
+
+
+def both(first: Hit, *others: Hit) -> Hit:
+    return first + [h for o in others for h in o] if first and all(others) else []
+
+
+def region_hit(f: Facts, regions: frozenset[str], label: str) -> Hit:
+    return [("pain", label)] if f.hurts(regions) else []
+
+
+def age_hit(f: Facts) -> Hit:
+    return [("age", f"aged {f.age}")] if f.over_50 else []
+
+
+class RedFlag(NamedTuple):
+    rule: str
+    urgency: str
+    test: Test
+    message: str
+    sources: tuple[str, ...]
+
+
+RED_FLAGS: tuple[RedFlag, ...] = (
+    # ---- emergency: medical care now (999 / A&E or same-day) ---------------------------
+    RedFlag(
+        "cauda-equina",
+        "emergency",
+        lambda f: both(
+            either(
+                answer(f, "saddle-numbness"),
+                answer(f, "bladder-bowel-change"),
+                words(f, "saddle"),
+                words(f, "bladder-bowel"),
+            ),
+            either(region_hit(f, BACK_OR_LEG, "back or leg pain"), answer(f, "bilateral-limb-symptoms")),
+        ),
+        "Possible cauda equina syndrome: saddle numbness or new bladder or bowel change with back or leg pain. "
+        "Send to A&E now; do not treat.",
+        ("ifompt-spine-2020", "nice-ng59"),
+    ),
+    RedFlag(
+        "possible-cardiac",
+        "emergency",
+        lambda f: either(
+            answer(f, "chest-pain-exertion"),
+            both(
+                answer(f, "breathless-sweating-nausea"), region_hit(f, CARDIAC_AREA, "chest, jaw, arm or shoulder pain")
+            ),
+            both(words(f, "sweating"), region_hit(f, CARDIAC_AREA, "chest, jaw, arm or shoulder pain")),
+            both(words(f, "exertion"), region_hit(f, CHEST, "chest pain")),
+            both(words(f, "moving-chest-pain"), region_hit(f, CARDIAC_AREA, "chest or shoulder pain")),
+        ),
+        "Possible cardiac pain: chest, jaw, arm or shoulder pain with exertion, breathlessness, sweating or nausea. "
+        "Call 999 if it is happening now, otherwise same-day medical assessment. Relief from trigger point "
+        "treatment does not rule out a heart cause.",
+        ("nice-cg95",),
+    ),
+    RedFlag(
+        "possible-dvt",
+        "emergency",
+        lambda f: either(
+            answer(f, "calf-swelling-warmth"), both(words(f, "swollen-calf"), region_hit(f, CALF, "calf or leg pain"))
+        ),
+        "Possible deep vein thrombosis: a swollen, warm or red calf. Same-day medical assessment; never massage, "
+        "press or roll that leg until a clot is excluded.",
+        ("nice-ng158",),
+    ),
+    RedFlag(
+        "thunderclap-headache",
+        "emergency",
+        lambda f: either(answer(f, "sudden-severe-headache"), words(f, "thunderclap")),
+        "Sudden, severe (thunderclap) headache: possible bleeding in or around the brain. Call 999 / A&E now.",
+        ("snnoop10-2019",),
+    ),
+    RedFlag(
+        "new-neurological-symptoms",
+        "emergency",
+        lambda f: either(answer(f, "neuro-symptoms"), words(f, "neuro")),
+        "New neurological symptoms (vision loss, double vision, slurred speech, facial droop, drop attacks, "
+        "difficulty swallowing or confusion): possible stroke, TIA or arterial dissection. Call 999 / A&E now.",
+        ("ifompt-cervical-2023", "snnoop10-2019"),
+    ),
+    RedFlag(
+        "possible-arterial-dissection",
+        "emergency",
+        lambda f: both(
+            either(answer(f, "dizziness-with-neck-pain"), words(f, "dizziness")),
+            region_hit(f, NECK | HEADACHE, "neck pain or headache"),
+        ),
+        "Neck pain or headache with dizziness or blackouts: possible cervical artery dissection. Same-day medical "
+        "assessment; no neck manual therapy.",
+        ("ifompt-cervical-2023",),
+    ),
+    RedFlag(
+        "possible-giant-cell-arteritis",
+        "emergency",
+        lambda f: both(
+            age_hit(f),
+            region_hit(f, HEAD, "head or jaw pain"),
+            either(answer(f, "jaw-claudication-scalp-tenderness"), words(f, "jaw-claudication")),
+        ),
+        "New head pain over 50 with jaw pain on chewing or a tender scalp: possible giant cell arteritis, which "
+        "can cause sudden blindness. Same-day GP or emergency assessment.",
+        ("bsr-gca-2020", "snnoop10-2019"),
+    ),
+    RedFlag(
+        "possible-infection",
+        "emergency",
+        lambda f: either(
+            answer(f, "hot-swollen-joint"),
+            words(f, "hot-joint"),
+            both(either(answer(f, "fever-or-unwell"), words(f, "fever")), region_hit(f, SPINE, "spinal pain")),
+        ),
+        "A hot, swollen joint, or fever with spinal pain: possible joint or spinal infection. Same-day medical "
+        "assessment; do not treat.",
+        ("bsr-septic-arthritis-2006", "ifompt-spine-2020"),
+    ),
+    RedFlag(
+        "progressive-weakness",
+        "emergency",
+        lambda f: either(answer(f, "progressive-weakness"), words(f, "weakness")),
+        "Progressive weakness or foot drop: possible nerve or spinal cord compression. Same-day medical assessment.",
+        ("ifompt-spine-2020", "nice-ng59"),
+    ),
+    # ---- urgent: a doctor within days (e.g. suspected cancer pathway); no treatment until then -----
+    RedFlag(
+        "saddle-or-bladder-without-back-pain",
+        "urgent",
+        lambda f: (
+            [] if f.hurts(BACK_OR_LEG) else either(answer(f, "saddle-numbness"), answer(f, "bladder-bowel-change"))
+        ),
+        "Saddle numbness or a new bladder or bowel change without back or leg pain: needs medical assessment before any treatment.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
+        "possible-cancer",
+        "urgent",
+        lambda f: both(
+            either(answer(f, "history-of-cancer"), words(f, "cancer")),
+            either(
+                answer(f, "night-pain"),
+                answer(f, "unexplained-weight-loss"),
+                words(f, "night-pain"),
+                words(f, "weight-loss"),
+                region_hit(f, SPINE, "spinal pain"),
+                age_hit(f),
+            ),
+        ),
+        "History of cancer with night pain, weight loss, spinal pain or age over 50: possible metastatic disease. "
+        "Urgent medical review before treatment.",
+        ("nice-ng12", "ifompt-spine-2020"),
+    ),
+    RedFlag(
+        "unexplained-weight-loss",
+        "urgent",
+        lambda f: either(answer(f, "unexplained-weight-loss"), words(f, "weight-loss")),
+        "Unexplained weight loss with pain: possible cancer or systemic disease. Urgent medical review before "
+        "treatment.",
+        ("nice-ng12", "ifompt-spine-2020"),
+    ),
+    RedFlag(
+        "night-pain-over-50",
+        "urgent",
+        lambda f: both(age_hit(f), either(answer(f, "night-pain"), words(f, "night-pain"))),
+        "Over 50 with pain at night that rest does not ease: possible serious disease (cancer, infection). "
+        "Urgent medical review before treatment.",
+        ("nice-ng12", "ifompt-spine-2020"),
+    ),
+    RedFlag(
+        "non-mechanical-spinal-pain",
+        "urgent",
+        lambda f: both(either(answer(f, "night-pain"), words(f, "unremitting")), region_hit(f, SPINE, "spinal pain")),
+        "Constant spinal pain at night, not eased by rest or position: non-mechanical pain can mean cancer or "
+        "infection. Urgent medical review before treatment.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
+        "smoker-over-50-worsening",
+        "urgent",
+        lambda f: both(
+            age_hit(f),
+            either(answer(f, "smoker"), words(f, "smoking")),
+            either(answer(f, "not-improving"), answer(f, "night-pain"), words(f, "worsening"), words(f, "night-pain")),
+        ),
+        "Over 50 with a smoking history and pain that keeps getting worse: shoulder, chest or back pain can be the "
+        "first sign of lung cancer. Urgent medical review before treatment.",
+        ("nice-ng12",),
+    ),
+    RedFlag(
+        "night-pain-and-worsening",
+        "urgent",
+        lambda f: both(
+            either(words(f, "night-pain"), answer(f, "night-pain")),
+            either(answer(f, "not-improving"), words(f, "worsening")),
+        ),
+        "Pain at night that keeps getting worse despite care: possible serious disease. Urgent medical review "
+        "before more treatment.",
+        ("ifompt-spine-2020", "nice-ng12"),
+    ),
+    RedFlag(
+        "night-sweats",
+        "urgent",
+        lambda f: words(f, "night-sweats"),
+        "Night sweats with pain: possible infection (including tuberculosis) or lymphoma. Urgent medical review.",
+        ("nice-ng12", "ifompt-spine-2020"),
+    ),
+    RedFlag(
+        "tuberculosis",
+        "urgent",
+        lambda f: words(f, "tuberculosis"),
+        "Tuberculosis, current or treated: spinal or joint tuberculosis must be excluded. Urgent medical review.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
+        "head-injury-with-headache",
+        "urgent",
+        lambda f: both(
+            either(words(f, "head-injury"), answer(f, "recent-trauma")),
+            region_hit(f, HEADACHE, "headache"),
+            either(words(f, "head-injury"), age_hit(f)),
+        ),
+        "Headache after a blow to the head: possible intracranial or neck injury. Medical assessment before treatment.",
+        ("snnoop10-2019", "canadian-c-spine-2001"),
+    ),
+    # ---- routine: see a doctor before or alongside therapy --------------------------------------------
+    RedFlag(
+        "significant-trauma",
+        "routine",
+        lambda f: answer(f, "recent-trauma"),
+        "Pain began after a fall, accident or significant injury: a fracture or ligament injury should be "
+        "excluded by a doctor before or alongside therapy.",
+        ("canadian-c-spine-2001", "ifompt-spine-2020"),
+    ),
+    RedFlag(
+        "possible-fragility-fracture",
+        "routine",
+        lambda f: both(
+            either(answer(f, "osteoporosis-or-steroids"), words(f, "fragility")), region_hit(f, SPINE, "spinal pain")
+        ),
+        "Osteoporosis or long-term steroids with spinal pain: possible fragility fracture. See a doctor; no deep "
+        "pressure over the spine until then.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
+        "bilateral-limb-symptoms",
+        "routine",
+        lambda f: either(answer(f, "bilateral-limb-symptoms"), words(f, "bilateral")),
+        "Symptoms in both arms or both legs: spinal cord, nerve root or systemic causes should be excluded by a "
+        "doctor.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
+        "not-improving-with-warning-signs",
+        "routine",
+        lambda f: both(
+            answer(f, "not-improving"),
+            either(
+                [("red-flag", c) for c in sorted(f.yes) if vocab.screening_questions()[c].kind == "red-flag"],
+                age_hit(f),
+                words(f, "night-pain"),
+                words(f, "worsening"),
+            ),
+        ),
+        "Not improving after a month of care, with other warning signs: medical review before more of the same.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
+        "fever-or-unwell",
+        "routine",
+        lambda f: either(answer(f, "fever-or-unwell"), words(f, "fever")),
+        "Feverish or unwell: postpone treatment and see a doctor if it persists.",
+        ("nccih-massage", "ifompt-spine-2020"),
+    ),
+    RedFlag(
+        "new-headache-over-50",
+        "routine",
+        lambda f: both(age_hit(f), region_hit(f, HEADACHE, "headache")),
+        "Headache in someone over 50: a new or changed headache at this age needs a doctor's review (giant cell "
+        "arteritis and other secondary causes).",
+        ("snnoop10-2019", "bsr-gca-2020"),
+    ),
+    RedFlag(
+        "jaw-claudication",
+        "routine",
+        lambda f: answer(f, "jaw-claudication-scalp-tenderness"),
+        "Jaw pain on chewing or a tender scalp: a doctor should consider giant cell arteritis.",
+        ("bsr-gca-2020",),
+    ),
+    RedFlag(
+        "history-of-cancer",
+        "routine",
+        lambda f: answer(f, "history-of-cancer"),
+        "History of cancer: new pain should be reviewed by the treating team; no deep pressure over a tumour site.",
+        ("nice-ng12", "nccih-massage"),
+    ),
+    RedFlag(
+        "night-pain",
+        "routine",
+        lambda f: answer(f, "night-pain"),
+        "Constant night pain not eased by rest: a doctor should review it before or alongside therapy.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
+        "recent-steroid-injection",
+        "routine",
+        lambda f: words(f, "steroid-injection"),
+        "A recent steroid injection into the painful area: the injecting clinician should review new or worse "
+        "pain (infection, tendon weakening); no needling into the injected area.",
+        ("apta-dn-2013",),
+    ),
+    RedFlag(
+        "calf-pain-with-clot-risk",
+        "routine",
+        lambda f: both(
+            region_hit(f, CALF, "calf pain"),
+            either(answer(f, "long-immobility"), answer(f, "recent-surgery"), words(f, "long-travel")),
+        ),
+        "Calf pain after immobility, long travel or surgery: a clot should be considered by a doctor before "
+        "the calf is massaged.",
+        ("nice-ng158",),
+    ),
+)
+
+# Technique precautions: screening code -> (technique, level, reason). Free-text words raise the
+# same precautions (PRECAUTION_WORDS) and the reason then quotes them.
+HANDS_ON = ("manual-pressure-release", "massage", "myofascial-release", "foam-rolling", "ball-self-pressure")
+PRECAUTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "anticoagulants": (
+        ("dry-needling", "avoid", "Takes anticoagulants: bleeding and deep haematoma risk (needling only after an individual risk assessment by a trained clinician)"),
+        ("manual-pressure-release", "caution", "Takes anticoagulants: gentle pressure only, bruising risk"),
+        ("massage", "caution", "Takes anticoagulants: no deep or forceful massage, bruising risk"),
+        ("myofascial-release", "caution", "Takes anticoagulants: gentle pressure only"),
+        ("foam-rolling", "caution", "Takes anticoagulants: light rolling only, stop if it bruises"),
+        ("ball-self-pressure", "caution", "Takes anticoagulants: light pressure only, stop if it bruises"),
+    ),
+    "bleeding-disorder": (
+        ("dry-needling", "avoid", "Bleeding or clotting disorder: bleeding and haematoma risk"),
+        ("manual-pressure-release", "caution", "Bleeding or clotting disorder: gentle pressure only"),
+        ("massage", "caution", "Bleeding or clotting disorder: no deep or forceful massage"),
+        ("myofascial-release", "caution", "Bleeding or clotting disorder: gentle pressure only"),
+        ("foam-rolling", "caution", "Bleeding or clotting disorder: light rolling only"),
+        ("ball-self-pressure", "caution", "Bleeding or clotting disorder: light pressure only"),
+    ),
+    "pregnant": (
+        ("dry-needling", "caution", "Pregnant: avoid in the first trimester and over the abdomen, low back and sacrum; only by a clinician trained in needling in pregnancy"),
+        ("massage", "caution", "Pregnant: side-lying or supported positions, no deep pressure over the abdomen or the calves"),
+        ("manual-pressure-release", "caution", "Pregnant: no deep pressure over the abdomen or the calves (clot risk is higher)"),
+        ("heat", "caution", "Pregnant: no hot baths or heat over the abdomen or low back that raise core temperature"),
+    ),
+    "needle-phobia": (
+        ("dry-needling", "avoid", "Afraid of needles: dry needling is not appropriate"),
+    ),
+    "skin-infection-or-wound": (
+        ("dry-needling", "avoid", "Skin infection, wound or bruise at the site: no needling there"),
+        ("massage", "caution", "Skin infection, wound or bruise: work around the area, never over it"),
+        ("manual-pressure-release", "caution", "Skin infection, wound or bruise: not over the area"),
+        ("myofascial-release", "caution", "Skin infection, wound or bruise: not over the area"),
+        ("foam-rolling", "caution", "Skin infection, wound or bruise: not over the area"),
+        ("ball-self-pressure", "caution", "Skin infection, wound or bruise: not over the area"),
+        ("heat", "caution", "Skin infection or wound: no heat over it"),
+    ),
+    "lymphoedema": (
+        ("dry-needling", "avoid", "Lymphoedema: no needling in the affected limb or quarter (infection and cellulitis risk)"),
+        ("massage", "caution", "Lymphoedema: no deep massage of the affected limb; lymphatic drainage only by a trained therapist"),
+        ("manual-pressure-release", "caution", "Lymphoedema: gentle pressure only in the affected limb"),
+        ("heat", "caution", "Lymphoedema: heat can increase swelling in the affected limb"),
+        ("foam-rolling", "caution", "Lymphoedema: not on the affected limb"),
+    ),
+    "reduced-sensation": (
+        ("heat", "avoid", "Reduced feeling in the skin: heat can burn without being felt"),
+        ("manual-pressure-release", "caution", "Reduced feeling in the skin: the client cannot judge pressure; use less"),
+        ("ball-self-pressure", "caution", "Reduced feeling in the skin: pressure may not be felt; use less and check the skin"),
+        ("foam-rolling", "caution", "Reduced feeling in the skin: pressure may not be felt; check the skin"),
+        ("dry-needling", "caution", "Reduced feeling in the skin: feedback during needling is unreliable"),
+    ),
+    "immunocompromised": (
+        ("dry-needling", "caution", "Weakened immune system: higher infection risk; strict asepsis, or avoid"),
+    ),
+    "epilepsy": (
+        ("dry-needling", "caution", "Epilepsy: needling can provoke a faint or seizure; treat lying down and never leave the client alone"),
+    ),
+    "implanted-device": (
+        ("dry-needling", "caution", "Implanted device: no needling near the device or its leads, and no electrical stimulation"),
+        ("massage", "caution", "Implanted device: no pressure over the device"),
+        ("manual-pressure-release", "caution", "Implanted device: no pressure over the device"),
+        ("ball-self-pressure", "caution", "Implanted device: not over the device"),
+        ("foam-rolling", "caution", "Implanted device: not over the device"),
+        ("heat", "caution", "Implanted device: no heat over an implanted pump or stimulator"),
+    ),
+    "metal-allergy": (
+        ("dry-needling", "caution", "Metal allergy: needles contain nickel and chromium; use suitable needles or avoid"),
+    ),
+    "varicose-veins": (
+        ("massage", "caution", "Varicose veins: no deep pressure over them"),
+        ("manual-pressure-release", "caution", "Varicose veins: not over them"),
+        ("foam-rolling", "caution", "Varicose veins: do not roll over them"),
+        ("ball-self-pressure", "caution", "Varicose veins: not over them"),
+        ("dry-needling", "caution", "Varicose veins: never needle into or beside them"),
+        ("heat", "caution", "Varicose veins: heat widens the veins; avoid heat over them"),
+    ),
+    "aneurysm": (
+        ("massage", "caution", "Aneurysm: no deep pressure over the abdomen or the site of the aneurysm"),
+        ("manual-pressure-release", "caution", "Aneurysm: no deep pressure over the abdomen (e.g. psoas release)"),
+        ("myofascial-release", "caution", "Aneurysm: no deep abdominal work"),
+        ("dry-needling", "caution", "Aneurysm: no needling over or near it (e.g. deep abdominal or psoas needling)"),
+    ),
+    "recent-injection": (
+        ("dry-needling", "caution", "Injection into the painful area in the last three months: no needling into the injected site"),
+        ("massage", "caution", "Recent injection: no deep pressure over the injected site for the first weeks"),
+    ),
+    # Precautions that follow red flags: the referral comes first, but the plan must also know.
+    "calf-swelling-warmth": tuple(
+        (t, "avoid", "Possible deep vein thrombosis: no hands-on work, rolling or needling on that leg until a clot is excluded")
+        for t in (*HANDS_ON, "dry-needling", "heat")
+    ),
+    "osteoporosis-or-steroids": (
+        ("massage", "caution", "Osteoporosis or long-term steroids: no deep pressure over bone, ribs or spine"),
+        ("manual-pressure-release", "caution", "Osteoporosis or long-term steroids: moderate pressure, not over bone"),
+        ("foam-rolling", "caution", "Osteoporosis or long-term steroids: no rolling over the spine or ribs"),
+        ("myofascial-release", "caution", "Osteoporosis or long-term steroids: gentle forces only"),
+    ),
+    "dizziness-with-neck-pain": (
+        ("stretching", "caution", "Dizziness with neck pain: no end-range neck stretches until a vascular cause is excluded"),
+        ("massage", "caution", "Dizziness with neck pain: no deep work on the front of the neck"),
+    ),
+    "hot-swollen-joint": (
+        ("heat", "avoid", "Hot, swollen joint: heat can worsen inflammation or infection"),
+        ("massage", "avoid", "Hot, swollen joint: no massage over it"),
+    ),
+}  # fmt: skip
+
+PRECAUTION_WORDS = {
+    "anticoagulant": "anticoagulants",
+    "bleeding": "bleeding-disorder",
+    "pregnant": "pregnant",
+    "needle-fear": "needle-phobia",
+    "lymphoedema": "lymphoedema",
+    "epilepsy": "epilepsy",
+    "implant": "implanted-device",
+    "immunocompromised": "immunocompromised",
+    "metal-allergy": "metal-allergy",
+    "varicose": "varicose-veins",
+    "aneurysm": "aneurysm",
+    "steroid-injection": "recent-injection",
+    "swollen-calf": "calf-swelling-warmth",
+    "fragility": "osteoporosis-or-steroids",
+    "hot-joint": "hot-swollen-joint",
+}
+PRECAUTION_SOURCES = ("apta-dn-2013", "aacp-2012", "brady-2014", "nccih-massage", "batavia-2004")
+
+LEVEL_ORDER = {"caution": 1, "avoid": 2}
+
+
+def _notes(f: Facts) -> list[Note]:
+    notes = []
+    if f.hurts(CHEST):
+        notes.append(
+            Note(
+                "chest-pain",
+                "Chest pain: cardiac and lung causes must have been excluded; relief from "
+                "trigger point treatment does not rule them out.",
+            )
+        )
+    if f.hurts(VISCERAL):
+        notes.append(
+            Note(
+                "visceral-area",
+                "Abdominal, groin or pelvic pain: make sure visceral, gynaecological and "
+                "urological causes have been considered by a doctor.",
+            )
+        )
+    sides = {side for pain in f.p.pain for side in ("left", "right") if pain.side in (side, "bilateral")}
+    axial = f.hurts(SPINE | {"sternum", "chest-front"})
+    if len(f.regions) >= 8 and sides == {"left", "right"} and axial:
+        notes.append(
+            Note(
+                "widespread-pain",
+                "Widespread pain on both sides, above and below the waist: consider "
+                "fibromyalgia or an inflammatory condition, not only myofascial pain.",
+            )
+        )
+    if "fibromyalgia-diagnosis" in f.yes:
+        notes.append(
+            Note(
+                "fibromyalgia-diagnosis",
+                "Diagnosed fibromyalgia: expect widespread tenderness; start with light pressure and short sessions.",
+            )
+        )
+    return notes
+
+
+def screen(p: Presentation) -> Screen:
+    """Run every red-flag rule and precaution on a presentation."""
+    f = Facts(p)
+    reasons: list[Reason] = []
+    for rule in RED_FLAGS:
+        hits = rule.test(f)
+        if not hits:
+            continue
+        # A higher rule on the same ground already fired: keep the reason list short.
+        if rule.urgency == "routine" and any(r.urgency != "routine" and r.code == hits[0][0] for r in reasons):
+            continue
+        code = next((c for c, _ in hits if c not in ("pain", "age", "red-flag")), hits[0][0])
+        quoted = [w for c, w in hits if c == "history"]
+        message = rule.message + (f" (said: {', '.join(dict.fromkeys(quoted))})" if quoted else "")
+        reasons.append(Reason(code=code, message=message, urgency=rule.urgency, rule=rule.rule, sources=rule.sources))
+    urgency = max((r.urgency for r in reasons), key=URGENCY_ORDER.__getitem__, default="none")
+    reasons.sort(key=lambda r: -URGENCY_ORDER[r.urgency])
+
+    triggers: dict[str, str] = {code: "" for code in f.yes if code in PRECAUTIONS}
+    for name, code in PRECAUTION_WORDS.items():
+        found = f.said(name)
+        if found and code not in triggers:
+            triggers[code] = f" (said: “{found}”)"
+    chosen: dict[str, Precaution] = {}
+    for code, quote in triggers.items():
+        for technique, level, reason in PRECAUTIONS[code]:
+            current = chosen.get(technique)
+            if current is None or LEVEL_ORDER[level] > LEVEL_ORDER[current.level]:
+                chosen[technique] = Precaution(technique, level, reason + quote, code)
+            elif LEVEL_ORDER[level] == LEVEL_ORDER[current.level] and reason not in current.reason:
+                chosen[technique] = Precaution(technique, level, f"{current.reason}; {reason}{quote}", current.code)
+    order = list(vocab.techniques())
+    precautions = sorted(chosen.values(), key=lambda p: (-LEVEL_ORDER[p.level], order.index(p.technique)))
+    return Screen(urgency=urgency, reasons=tuple(reasons), precautions=tuple(precautions), notes=tuple(_notes(f)))

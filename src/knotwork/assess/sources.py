@@ -1,0 +1,68 @@
+"""References for the safety screen's rules, by key. Each rule in ``safety.py`` names its sources."""
+
+from __future__ import annotations
+
+SOURCES: dict[str, str] = {
+    "ifompt-spine-2020": (
+        "Finucane LM, Downie A, Mercer C, et al. International Framework for Red Flags for Potential Serious "
+        "Spinal Pathologies. J Orthop Sports Phys Ther. 2020;50(7):350-372. doi:10.2519/jospt.2020.9971"
+    ),
+    "ifompt-cervical-2023": (
+        "Rushton A, Carlesso LC, Flynn T, et al. International Framework for Examination of the Cervical Region "
+        "for Potential of Vascular Pathologies of the Neck Prior to Musculoskeletal Intervention: International "
+        "IFOMPT Cervical Framework. J Orthop Sports Phys Ther. 2023;53(1):7-22. doi:10.2519/jospt.2022.11147"
+    ),
+    "snnoop10-2019": (
+        "Do TP, Remmers A, Schytz HW, et al. Red and orange flags for secondary headaches in clinical practice: "
+        "SNNOOP10 list. Neurology. 2019;92(3):134-144. doi:10.1212/WNL.0000000000006697"
+    ),
+    "bsr-gca-2020": (
+        "Mackie SL, Dejaco C, Appenzeller S, et al. British Society for Rheumatology guideline on diagnosis and "
+        "treatment of giant cell arteritis. Rheumatology (Oxford). 2020;59(3):e1-e23. doi:10.1093/rheumatology/kez672"
+    ),
+    "nice-cg95": (
+        "National Institute for Health and Care Excellence. Recent-onset chest pain of suspected cardiac origin: "
+        "assessment and diagnosis (CG95). London: NICE; 2010, updated 2016."
+    ),
+    "nice-ng158": (
+        "National Institute for Health and Care Excellence. Venous thromboembolic diseases: diagnosis, management "
+        "and thrombophilia testing (NG158). London: NICE; 2020, updated 2023."
+    ),
+    "nice-ng12": (
+        "National Institute for Health and Care Excellence. Suspected cancer: recognition and referral (NG12). "
+        "London: NICE; 2015, updated 2023."
+    ),
+    "nice-ng59": (
+        "National Institute for Health and Care Excellence. Low back pain and sciatica in over 16s: assessment "
+        "and management (NG59). London: NICE; 2016, updated 2020."
+    ),
+    "canadian-c-spine-2001": (
+        "Stiell IG, Wells GA, Vandemheen KL, et al. The Canadian C-spine rule for radiography in alert and stable "
+        "trauma patients. JAMA. 2001;286(15):1841-1848. doi:10.1001/jama.286.15.1841"
+    ),
+    "bsr-septic-arthritis-2006": (
+        "Coakley G, Mathews C, Field M, et al. BSR & BHPR, BOA, RCGP and BSAC guidelines for management of the hot "
+        "swollen joint in adults. Rheumatology (Oxford). 2006;45(8):1039-1041. doi:10.1093/rheumatology/kel163a"
+    ),
+    "apta-dn-2013": (
+        "American Physical Therapy Association. Description of Dry Needling in Clinical Practice: An Educational "
+        "Resource Paper. Alexandria, VA: APTA Public Policy, Practice, and Professional Affairs Unit; 2013."
+    ),
+    "aacp-2012": (
+        "Acupuncture Association of Chartered Physiotherapists. Guidelines for Safe Practice, version 2. AACP; "
+        "2012 (with its erratum on needling in pregnancy)."
+    ),
+    "brady-2014": (
+        "Brady S, McEvoy J, Dommerholt J, Doody C. Adverse events following trigger point dry needling: a "
+        "prospective survey of chartered physiotherapists. J Man Manip Ther. 2014;22(3):134-140. "
+        "doi:10.1179/2042618613Y.0000000044"
+    ),
+    "nccih-massage": (
+        "National Center for Complementary and Integrative Health. Massage therapy: what you need to know. "
+        "NCCIH, National Institutes of Health; 2019. https://www.nccih.nih.gov/health/massage-therapy-what-you-need-to-know"
+    ),
+    "batavia-2004": (
+        "Batavia M. Contraindications for superficial heat and therapeutic ultrasound: do sources agree? Arch "
+        "Phys Med Rehabil. 2004;85(6):1006-1012."
+    ),
+}

@@ -1,0 +1,195 @@
+"""The secondary signal: what the client says, matched against what each muscle is known for.
+
+Two kinds of match, both from the atlas's own words:
+
+* a complaint the muscle mimics, named in the history ("frozen shoulder", "tennis elbow",
+  "plantar fasciitis"): every distinctive word of the complaint must appear. Strong signal.
+* aggravating activities and perpetuating factors ("long hours at a laptop", "running uphill"):
+  words shared with the client's history and aggravating factors, weighted by how specific
+  they are across the atlas (inverse document frequency). Weak signal.
+
+The score is in [0, 1]. It only nudges a ranking that the pain drawing leads.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from knotwork.assess.presentation import Presentation
+
+if TYPE_CHECKING:
+    from knotwork.atlas.model import Muscle
+
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "by",
+        "can",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "like",
+        "long",
+        "of",
+        "on",
+        "or",
+        "over",
+        "the",
+        "their",
+        "them",
+        "then",
+        "this",
+        "to",
+        "up",
+        "when",
+        "with",
+        "without",
+        "while",
+        "after",
+        "before",
+        "during",
+        "more",
+        "less",
+        "very",
+        "often",
+        "pain",
+        "painful",
+        "ache",
+        "aching",
+        "sore",
+        "soreness",
+        "hurt",
+        "hurts",
+        "felt",
+        "feel",
+        "feels",
+        "side",
+        "sided",
+        "left",
+        "right",
+        "one",
+        "both",
+        "muscle",
+        "muscles",
+        "trigger",
+        "point",
+        "points",
+        "area",
+        "region",
+        "sometimes",
+        "usually",
+        "may",
+        "might",
+        "other",
+        "others",
+        "also",
+        "such",
+        "e",
+        "g",
+        "eg",
+        "etc",
+        "s",
+        "t",
+        "don",
+        "doesn",
+        "not",
+        "no",
+        "any",
+        "all",
+        "each",
+        "per",
+        "day",
+        "days",
+        "time",
+        "times",
+    ]
+)
+WORD = re.compile(r"[a-z]+")
+MIMIC_WEIGHT, ACTIVITY_WEIGHT = 0.7, 0.3
+
+
+def stem(word: str) -> str:
+    """A light stemmer: enough to match "running" with "run" and "shoulders" with "shoulder"."""
+    for suffix in ("ation", "ing", "ness", "ies", "ied", "ed", "es", "s", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2]:
+        word = word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    return [stem(w) for w in WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
+
+
+def compile_text(muscles: list[Muscle]) -> dict[str, Any]:
+    """The words of each muscle, as plain data for the engine's snapshot."""
+    mimics: dict[str, list[tuple[str, list[str]]]] = {}
+    activity: dict[str, list[str]] = {}
+    df: Counter[str] = Counter()
+    for m in muscles:
+        mimics[m.id] = []
+        for mimic in m.mimics:
+            # Only the part before a bracket or dash names the complaint:
+            # "Tennis elbow (lateral epicondylalgia)" -> "tennis elbow".
+            head = re.split(r"[(;:—–]| - ", mimic)[0]
+            words = sorted(set(terms(head)))
+            if words:
+                mimics[m.id].append((head.strip(), words))
+        words = sorted(set(terms(" ".join(m.aggravating_activities + m.perpetuating_factors))))
+        activity[m.id] = words
+        df.update(words)
+    n = max(1, len(muscles))
+    return {
+        "mimics": mimics,
+        "activity": activity,
+        "idf": {w: math.log(n / c) for w, c in df.items()},
+        "max_idf": math.log(n),
+    }
+
+
+class TextIndex:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.mimics: dict[str, list[tuple[str, frozenset[str]]]] = {
+            mid: [(name, frozenset(words)) for name, words in items] for mid, items in data["mimics"].items()
+        }
+        self.activity: dict[str, frozenset[str]] = {mid: frozenset(w) for mid, w in data["activity"].items()}
+        self.idf: dict[str, float] = data["idf"]
+        self.max_idf: float = data["max_idf"]
+
+    def scores(self, p: Presentation) -> dict[str, tuple[float, tuple[str, ...]]]:
+        """muscle id -> (score in [0, 1], the complaints or words that matched)."""
+        text = " ".join([p.history or "", *p.aggravating, *p.relieving])
+        if not text.strip():
+            return {}
+        said = set(terms(text))
+        out: dict[str, tuple[float, tuple[str, ...]]] = {}
+        for muscle_id, mimics in self.mimics.items():
+            matched = [name for name, words in mimics if words <= said]
+            mimic_score = min(1.0, len(matched)) if matched else 0.0
+            shared = self.activity[muscle_id] & said
+            # Only distinctive words count: those in fewer than about a fifth of the muscles.
+            weight = sum(self.idf[w] for w in shared if self.idf[w] > 1.5)
+            activity_score = min(1.0, weight / (2 * self.max_idf))
+            score = MIMIC_WEIGHT * mimic_score + ACTIVITY_WEIGHT * activity_score
+            if score > 0:
+                out[muscle_id] = (round(score, 4), tuple(matched[:2]))
+        return out

@@ -1,0 +1,179 @@
+"""The differential ranking: properties that must hold for every muscle of the atlas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knotwork import vocab
+from knotwork.assess import assess, document, from_data
+from knotwork.assess.rank import Engine, engine
+from knotwork.atlas.load import load_atlas
+from knotwork.atlas.model import TriggerPoint
+
+MIRROR = {"right": "left", "left": "right", "midline": "midline", "bilateral": "bilateral"}
+
+
+def drawing_of(tp: TriggerPoint, side: str) -> list[dict[str, Any]]:
+    regions = vocab.regions()
+    out: list[dict[str, Any]] = []
+    for zone in tp.zones:
+        for s in zone.sides_for(side, sided=regions[zone.region].sided):
+            entry = {"region": zone.region, "side": s}
+            if entry not in out:
+                out.append(entry)
+    return out
+
+
+ALL_TRIGGER_POINTS = [(m.id, tp) for m in load_atlas().muscles.values() for tp in m.trigger_points]
+
+
+@pytest.mark.parametrize(("muscle_id", "tp"), ALL_TRIGGER_POINTS, ids=[tp.id for _, tp in ALL_TRIGGER_POINTS])
+def test_a_textbook_pattern_drawn_exactly_ranks_its_muscle_first(muscle_id: str, tp: TriggerPoint) -> None:
+    candidates = engine().rank(from_data({"pain": drawing_of(tp, "right")}))
+    mine = next(c for c in candidates if c.muscle.id == muscle_id)
+    assert mine.score == 1.0 == candidates[0].score  # first, or tied for first with a perfect score
+    assert mine.side in ("right", "bilateral")  # bilateral where the pattern itself crosses the midline
+    assert not mine.unexplained
+
+
+def test_mirroring_the_drawing_mirrors_the_ranking() -> None:
+    p = {"pain": [{"region": "temple", "side": "right"}, {"region": "neck-side", "side": "right"}]}
+    mirrored = {"pain": [{"region": x["region"], "side": MIRROR[x["side"]]} for x in p["pain"]]}
+    right = engine().rank(from_data(p))
+    left = engine().rank(from_data(mirrored))
+    assert [(c.muscle.id, c.score) for c in right] == [(c.muscle.id, c.score) for c in left]
+    assert [MIRROR[c.side] for c in right] == [c.side for c in left]
+
+
+regions_sided = [r.code for r in vocab.regions().values() if r.sided]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(regions_sided), st.sampled_from(["right", "left", "bilateral"])),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    )
+)
+def test_mirroring_any_drawing_mirrors_the_scores(pain: list[tuple[str, str]]) -> None:
+    p = from_data({"pain": [{"region": r, "side": s} for r, s in pain]})
+    q = from_data({"pain": [{"region": r, "side": MIRROR[s]} for r, s in pain]})
+    a = {c.muscle.id: (c.score, c.side) for c in engine().rank(p)}
+    b = {c.muscle.id: (c.score, MIRROR[c.side]) for c in engine().rank(q)}
+    assert a == b
+
+
+def test_an_unrelated_painful_region_does_not_promote_unrelated_muscles_above_a_perfect_match() -> None:
+    atlas = load_atlas()
+    tp = atlas.muscle("infraspinatus").trigger_points[0]
+    base = drawing_of(tp, "right")
+    before = engine().rank(from_data({"pain": base}))
+    after = engine().rank(from_data({"pain": [*base, {"region": "big-toe", "side": "left"}]}))
+    assert before[0].score == 1.0
+    assert "infraspinatus" in [c.muscle.id for c in after[:2]]  # the toe's muscles may come second, not above
+    toe_muscles = {c.muscle.id for c in after if ("big-toe", "left") in c.essential + c.spillover}
+    infra = next(c for c in after if c.muscle.id == "infraspinatus")
+    assert all(c.score < infra.score for c in after if c.muscle.id in toe_muscles)
+
+
+def test_essential_zones_weigh_more_than_spillover() -> None:
+    # Temple: essential for temporalis, spillover for (among others) masseter.
+    candidates = engine().rank(from_data({"pain": [{"region": "temple", "side": "right"}]}))
+    names = [c.muscle.id for c in candidates]
+    assert names.index("temporalis") < names.index("masseter")
+    top = candidates[0]
+    assert top.essential == (("temple", "right"),)
+
+
+def test_intensity_weights_the_regions() -> None:
+    heel_strong = from_data(
+        {
+            "pain": [
+                {"region": "heel", "side": "right", "intensity": 9},
+                {"region": "shin", "side": "right", "intensity": 1},
+            ]
+        }
+    )
+    shin_strong = from_data(
+        {
+            "pain": [
+                {"region": "heel", "side": "right", "intensity": 1},
+                {"region": "shin", "side": "right", "intensity": 9},
+            ]
+        }
+    )
+    heel_first = [c.muscle.id for c in engine().rank(heel_strong)]
+    shin_first = [c.muscle.id for c in engine().rank(shin_strong)]
+    assert heel_first[0] != shin_first[0]
+    assert heel_first.index("soleus") < shin_first.index("soleus")
+
+
+def test_bilateral_pain_is_explained_by_a_pattern_on_both_sides() -> None:
+    c = engine().rank(
+        from_data({"pain": [{"region": "temple", "side": "bilateral"}, {"region": "neck-side", "side": "bilateral"}]})
+    )
+    assert c[0].side == "bilateral"
+    assert c[0].muscle.id == "trapezius-upper"
+
+
+def test_scores_are_in_0_1_ranked_with_at_least_ten_candidates_and_explanations() -> None:
+    for p in (
+        {"pain": [{"region": "little-finger", "side": "left"}]},
+        {"pain": [{"region": "coccyx", "side": "midline"}]},
+    ):
+        candidates = engine().rank(from_data(p))
+        assert len(candidates) >= 10
+        scores = [c.score for c in candidates]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0 <= s <= 1 for s in scores)
+        assert all(c.explanation for c in candidates)
+    assert engine().rank(from_data({"pain": []})) == []
+
+
+def test_the_explanation_names_regions_and_counts_a_therapist_can_check() -> None:
+    c = engine().rank(
+        from_data(
+            {
+                "pain": [
+                    {"region": "temple", "side": "right"},
+                    {"region": "neck-side", "side": "right"},
+                    {"region": "heel", "side": "left"},
+                ]
+            }
+        )
+    )
+    trap = next(x for x in c if x.muscle.id == "trapezius-upper")
+    assert "temple (right)" in trap.explanation and "side of neck (right)" in trap.explanation
+    assert "2 of 3 painful regions" in trap.explanation
+
+
+def test_history_naming_a_mimicked_complaint_moves_that_muscle_up() -> None:
+    pain = [{"region": "elbow-outer", "side": "right"}]
+    plain = [c.muscle.id for c in engine().rank(from_data({"pain": pain}))]
+    told = engine().rank(from_data({"pain": pain, "history": "Diagnosed with tennis elbow after a season of squash."}))
+    supinator = next(c for c in told if c.muscle.id == "supinator")
+    assert supinator.text_score > 0 and "tennis elbow" in supinator.explanation.lower()
+    assert [c.muscle.id for c in told].index("supinator") <= plain.index("supinator")
+
+
+def test_when_no_muscle_explains_everything_the_smallest_combination_is_offered() -> None:
+    a = assess(from_data({"pain": [{"region": "temple", "side": "right"}, {"region": "heel", "side": "left"}]}))
+    assert a.candidates[0].unexplained
+    covered = {rs for c in a.combination for rs in c.essential + c.spillover}
+    assert covered == {("temple", "right"), ("heel", "left")}
+    assert len(a.combination) == 2
+    doc = document(a)
+    assert [c["muscle"] for c in doc["combination"]] == [c.muscle.id for c in a.combination]
+
+
+def test_the_ranking_is_deterministic_and_the_compiled_cache_changes_nothing() -> None:
+    p = from_data({"pain": [{"region": "low-back", "side": "bilateral"}, {"region": "buttock-upper", "side": "right"}]})
+    fresh = Engine.from_atlas(load_atlas()).rank(p)
+    cached = engine().rank(p)
+    assert [(c.muscle.id, c.score, c.side) for c in fresh] == [(c.muscle.id, c.score, c.side) for c in cached]

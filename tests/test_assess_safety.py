@@ -1,0 +1,207 @@
+"""The safety screen: every red-flag rule and every precaution, from answers and from words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from knotwork import vocab
+from knotwork.assess import from_data
+from knotwork.assess.safety import PRECAUTION_WORDS, PRECAUTIONS, RED_FLAGS, SAID, screen
+from knotwork.assess.sources import SOURCES
+
+
+def presentation(pain: list[tuple[str, str]], **fields: Any) -> dict[str, Any]:
+    return {"pain": [{"region": r, "side": s} for r, s in pain], **fields}
+
+
+LOW_BACK = [("low-back", "right")]
+NECK = [("neck-back-upper", "right")]
+CHEST = [("chest-front", "left")]
+HEAD = [("temple", "right")]
+SHOULDER = [("shoulder-side", "right")]
+
+# One example per rule: (rule, presentation, expected overall urgency).
+EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
+    ("cauda-equina", presentation(LOW_BACK, screening={"saddle-numbness": True}), "emergency"),
+    ("possible-cardiac", presentation(CHEST, screening={"chest-pain-exertion": True}), "emergency"),
+    ("possible-dvt", presentation([("calf", "left")], screening={"calf-swelling-warmth": True}), "emergency"),
+    ("thunderclap-headache", presentation(HEAD, history="The worst headache of my life, out of nowhere."), "emergency"),
+    ("new-neurological-symptoms", presentation(NECK, screening={"neuro-symptoms": True}), "emergency"),
+    ("possible-arterial-dissection", presentation(NECK, screening={"dizziness-with-neck-pain": True}), "emergency"),
+    (
+        "possible-giant-cell-arteritis",
+        presentation(HEAD, age=72, screening={"jaw-claudication-scalp-tenderness": True}),
+        "emergency",
+    ),
+    ("possible-infection", presentation([("knee-front", "right")], screening={"hot-swollen-joint": True}), "emergency"),
+    ("progressive-weakness", presentation(LOW_BACK, screening={"progressive-weakness": True}), "emergency"),
+    ("saddle-or-bladder-without-back-pain", presentation(HEAD, screening={"bladder-bowel-change": True}), "urgent"),
+    ("possible-cancer", presentation(LOW_BACK, screening={"history-of-cancer": True}), "urgent"),
+    ("unexplained-weight-loss", presentation(SHOULDER, screening={"unexplained-weight-loss": True}), "urgent"),
+    ("night-pain-over-50", presentation(SHOULDER, age=64, screening={"night-pain": True}), "urgent"),
+    ("non-mechanical-spinal-pain", presentation(LOW_BACK, age=38, screening={"night-pain": True}), "urgent"),
+    (
+        "smoker-over-50-worsening",
+        presentation(SHOULDER, age=60, screening={"smoker": True, "not-improving": True}),
+        "urgent",
+    ),
+    (
+        "night-pain-and-worsening",
+        presentation(SHOULDER, age=40, history="Worse at night and gradually getting worse despite treatment."),
+        "urgent",
+    ),
+    ("night-sweats", presentation(SHOULDER, history="Night sweats for a month."), "urgent"),
+    ("tuberculosis", presentation(LOW_BACK, history="Finished tuberculosis treatment last year."), "urgent"),
+    (
+        "head-injury-with-headache",
+        presentation(HEAD, history="Hit on the head by a cupboard door last week."),
+        "urgent",
+    ),
+    ("significant-trauma", presentation(SHOULDER, screening={"recent-trauma": True}), "routine"),
+    (
+        "possible-fragility-fracture",
+        presentation([("mid-back", "right")], screening={"osteoporosis-or-steroids": True}),
+        "routine",
+    ),
+    ("bilateral-limb-symptoms", presentation(LOW_BACK, screening={"bilateral-limb-symptoms": True}), "routine"),
+    (
+        "not-improving-with-warning-signs",
+        presentation(SHOULDER, age=55, screening={"not-improving": True}),
+        "routine",
+    ),
+    ("fever-or-unwell", presentation(SHOULDER, screening={"fever-or-unwell": True}), "routine"),
+    ("new-headache-over-50", presentation(HEAD, age=58), "routine"),
+    (
+        "jaw-claudication",
+        presentation([("jaw", "left")], age=40, screening={"jaw-claudication-scalp-tenderness": True}),
+        "routine",
+    ),
+    ("history-of-cancer", presentation(SHOULDER, age=40, screening={"history-of-cancer": True}), "routine"),
+    ("night-pain", presentation(SHOULDER, age=40, screening={"night-pain": True}), "routine"),
+    (
+        "recent-steroid-injection",
+        presentation(SHOULDER, history="Had a steroid injection into the shoulder in May."),
+        "routine",
+    ),
+    ("calf-pain-with-clot-risk", presentation([("calf", "right")], screening={"long-immobility": True}), "routine"),
+]
+
+
+def test_every_rule_has_an_example_and_every_source_exists() -> None:
+    assert sorted(rule for rule, _, _ in EXAMPLES) == sorted(r.rule for r in RED_FLAGS)
+    for r in RED_FLAGS:
+        assert r.sources and set(r.sources) <= set(SOURCES), r.rule
+
+
+@pytest.mark.parametrize(("rule", "data", "urgency"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_each_red_flag_rule_fires_with_its_urgency(rule: str, data: dict[str, Any], urgency: str) -> None:
+    result = screen(from_data(data))
+    assert rule in [r.rule for r in result.reasons]
+    assert result.urgency == urgency
+    assert all(r.message and r.sources for r in result.reasons)
+
+
+def test_nothing_in_the_answers_means_no_referral() -> None:
+    result = screen(from_data(presentation(HEAD, age=35, screening={"night-pain": False, "recent-trauma": False})))
+    assert result.urgency == "none" and result.reasons == () and result.precautions == ()
+
+
+@pytest.mark.parametrize("code", ["hypertension", "diabetes", "smoker", "fibromyalgia-diagnosis", "not-improving"])
+def test_a_context_answer_alone_never_blocks_treatment(code: str) -> None:
+    result = screen(from_data(presentation(SHOULDER, age=45, screening={code: True})))
+    assert result.urgency == "none"
+
+
+def test_red_flags_in_the_history_raise_a_referral_and_quote_the_words() -> None:
+    result = screen(from_data(presentation(CHEST, history="Pain moved from one shoulder to the other, with sweating.")))
+    assert result.urgency == "emergency"
+    [reason] = [r for r in result.reasons if r.rule == "possible-cardiac"]
+    assert reason.code == "history" and "“sweating”" in reason.message
+
+
+@pytest.mark.parametrize(
+    ("history", "rule"),
+    [
+        ("Wakes up with night sweats.", "night-sweats"),
+        ("This is the worst-ever headache I have had.", "thunderclap-headache"),
+        ("Had a cortisone injection into the painful joint a month ago.", "recent-steroid-injection"),
+        ("Currently on tuberculosis treatment.", "tuberculosis"),
+        ("Heavy smoker, 40 pack-years; the pain is unremitting and keeps getting worse.", "smoker-over-50-worsening"),
+    ],
+)
+def test_alarm_words_in_a_blank_form_still_refer(history: str, rule: str) -> None:
+    result = screen(from_data(presentation(SHOULDER, age=61, history=history)))
+    assert rule in [r.rule for r in result.reasons], [r.rule for r in result.reasons]
+
+
+def test_negated_alarm_words_do_not_count() -> None:
+    history = "No cough, breathlessness, chest pain, appetite or weight change. Denies night sweats."
+    result = screen(from_data(presentation(SHOULDER, age=45, history=history)))
+    assert result.urgency == "none", [r.message for r in result.reasons]
+
+
+def test_alarm_keywords_cover_what_their_expressions_match() -> None:
+    samples = {
+        "sweating": "clammy and short of breath",
+        "night-pain": "it keeps him awake",
+        "worsening": "gradually worsened",
+        "weight-loss": "lost 6 kg",
+        "neuro": "sudden loss of vision",
+        "jaw-claudication": "jaw ache when chewing",
+        "head-injury": "struck on the forehead",
+        "anticoagulant": "takes rivaroxaban",
+    }
+    for name, text in samples.items():
+        alarm = SAID[name]
+        assert alarm.compiled().search(text), name
+        assert any(k in text.lower() for k in alarm.keywords), f"{name}: keywords miss {text!r}"
+
+
+def test_emergency_reasons_come_before_routine_ones() -> None:
+    result = screen(from_data(presentation(LOW_BACK, screening={"recent-trauma": True, "saddle-numbness": True})))
+    assert [r.urgency for r in result.reasons] == ["emergency", "routine"]
+
+
+# Precautions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", sorted(c for c in PRECAUTIONS if vocab.screening_questions()[c].kind == "precaution"))
+def test_each_precaution_answer_marks_its_techniques(code: str) -> None:
+    result = screen(from_data(presentation(SHOULDER, screening={code: True})))
+    got = {p.technique: p.level for p in result.precautions}
+    for technique, level, _ in PRECAUTIONS[code]:
+        assert got.get(technique) == level, (code, technique)
+    assert set(got) <= set(vocab.techniques())
+
+
+def test_every_precaution_question_of_the_contract_has_a_rule() -> None:
+    asked = {c for c, q in vocab.screening_questions().items() if q.kind == "precaution"}
+    assert asked <= set(PRECAUTIONS)
+
+
+def test_anticoagulants_avoid_dry_needling_and_need_care_with_deep_pressure() -> None:
+    result = screen(from_data(presentation([("hip-side", "right")], screening={"anticoagulants": True})))
+    levels = {p.technique: p.level for p in result.precautions}
+    assert levels["dry-needling"] == "avoid"
+    assert levels["manual-pressure-release"] == levels["massage"] == "caution"
+    assert result.precautions[0].technique == "dry-needling"  # avoid first
+
+
+def test_words_in_the_history_raise_the_same_precautions_and_quote_them() -> None:
+    result = screen(from_data(presentation(SHOULDER, history="Takes warfarin for atrial fibrillation.")))
+    needling = next(p for p in result.precautions if p.technique == "dry-needling")
+    assert needling.level == "avoid" and "“warfarin”" in needling.reason
+    assert set(PRECAUTION_WORDS.values()) <= set(PRECAUTIONS)
+
+
+def test_the_strongest_level_wins_when_two_answers_touch_one_technique() -> None:
+    result = screen(from_data(presentation(SHOULDER, screening={"pregnant": True, "needle-phobia": True})))
+    needling = next(p for p in result.precautions if p.technique == "dry-needling")
+    assert needling.level == "avoid"
+
+
+def test_reduced_sensation_rules_out_heat() -> None:
+    result = screen(from_data(presentation(SHOULDER, screening={"reduced-sensation": True})))
+    assert ("heat", "avoid") in [(p.technique, p.level) for p in result.precautions]
