@@ -47,7 +47,8 @@ def main() -> None:
         sys.exit(f"needs {SHARED / 'bench' / 'score.py'} beside the repository")
     scorer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(scorer)
-    red_flags = {r["code"] for r in csv.DictReader(open(SHARED / "spec" / "screening.csv")) if r["kind"] == "red-flag"}
+    with open(SHARED / "spec" / "screening.csv", encoding="utf-8") as f:
+        red_flags = {r["code"] for r in csv.DictReader(f) if r["kind"] == "red-flag"}
     cases = [json.loads(line) for line in cases_path.open() if line.strip()]
     ours = [document(assess(from_data(c["presentation"]))) for c in cases]
     base = [baseline(c["presentation"]) for c in cases]

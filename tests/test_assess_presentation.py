@@ -37,7 +37,7 @@ def test_the_contracts_example_reads_into_a_presentation() -> None:
     p = from_data(EXAMPLE)
     assert isinstance(p, Presentation)
     assert p.id == "case-1" and p.age == 47 and p.sex == "F"
-    assert [(x.region, x.side, x.intensity) for x in p.pain][0] == ("temple", "right", 6.0)
+    assert (p.pain[0].region, p.pain[0].side, p.pain[0].intensity) == ("temple", "right", 6.0)
     assert p.screening == {"anticoagulants": True, "night-pain": False}
     assert p.answered("anticoagulants") and not p.answered("night-pain")
 
@@ -100,7 +100,8 @@ def test_unknown_screening_codes_and_non_boolean_answers_are_errors() -> None:
 def test_every_other_field_is_checked_and_all_problems_are_reported_together() -> None:
     data = {"pain": [], "age": 130, "sex": "female", "aggravating": "stairs", "history": 5, "colour": "red"}
     assert problems(data) == [
-        "colour: unknown field (expected one of id, age, sex, pain, screening, aggravating, relieving, history, findings)",
+        "colour: unknown field "
+        "(expected one of id, age, sex, pain, screening, aggravating, relieving, history, findings)",
         "age: 130 is outside 0-120",
         'sex: "female" is not one of F, M, X',
         "aggravating: expected an array of strings, got a string",
@@ -149,8 +150,9 @@ def test_any_json_either_reads_or_fails_with_named_fields_never_crashes(data: An
     try:
         p = from_data(data)
     except PresentationError as exc:
-        assert exc.problems
-        assert all(": " in problem for problem in exc.problems)
+        problems = exc.problems
+        assert problems
+        assert all(": " in problem for problem in problems)
         return
     # What was read is exactly what was given: nothing dropped.
     assert len(p.pain) == len(data["pain"])
@@ -163,6 +165,7 @@ def test_any_text_either_reads_or_fails_cleanly(text: str) -> None:
     try:
         read(text)
     except PresentationError as exc:
-        assert exc.problems
+        problems = exc.problems
+        assert problems
     else:
         assert "pain" in json.loads(text)
