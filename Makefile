@@ -40,6 +40,7 @@ system-deps:
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

@@ -248,8 +248,8 @@ class Engine:
         out = []
         for final, mi, base, text, pattern in ranked[: max(limit, MIN_CANDIDATES)]:
             candidate = self._candidate(mi, final, base, text, pattern, painful, text_scores.get(self.muscles[mi].id))
-            if pattern is None and leaning == "left":
-                candidate = candidate._replace(side="left")
+            if pattern is None:
+                candidate = candidate._replace(side=leaning)
             out.append(candidate)
         return out
 

@@ -88,7 +88,6 @@ STOP = frozenset(
         "both",
         "muscle",
         "muscles",
-        "trigger",
         "point",
         "points",
         "area",
@@ -126,12 +125,20 @@ MIMIC_WEIGHT, ACTIVITY_WEIGHT = 0.7, 0.3
 
 
 def stem(word: str) -> str:
-    """A light stemmer: enough to match "running" with "run" and "shoulders" with "shoulder"."""
-    for suffix in ("ation", "ing", "ness", "ies", "ied", "ed", "es", "s", "y"):
+    """A light stemmer: enough to match "running" with "run", "headaches" with "headache"."""
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ation", "ing", "ness", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
             break
     if len(word) > 3 and word[-1] == word[-2]:
+        word = word[:-1]
+    if len(word) > 3 and word[-1] in "ey":
         word = word[:-1]
     return word
 
