@@ -67,30 +67,45 @@ def postgres_server() -> Iterator[dict[str, Any]]:
 
     run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
     # Durability is not needed for a throwaway cluster; these make the suite faster.
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {base}"
+        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
     run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
     try:
         yield {"host": "127.0.0.1", "port": port, "user": "postgres"}
     finally:
-        subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True, check=False)
+        subprocess.run(
+            [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None, postgres_server: dict[str, Any]) -> None:
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, postgres_server: dict[str, Any]
+) -> None:
     """Run every database test on the real PostgreSQL server (production's database)."""
     from django.conf import settings
+    from django.db import connections
 
-    settings.DATABASES["default"] = {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": "knotwork",
-        "USER": postgres_server["user"],
-        "PASSWORD": "",
-        "HOST": postgres_server["host"],
-        "PORT": str(postgres_server["port"]),
-        "CONN_MAX_AGE": 0,
-        "TEST": {"NAME": "test_knotwork"},
-    }
+    db = settings.DATABASES["default"]
+    db.clear()  # in place: Django's connection handler holds this very dict
+    db.update(
+        {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "knotwork",
+            "USER": postgres_server["user"],
+            "PASSWORD": "",
+            "HOST": postgres_server["host"],
+            "PORT": str(postgres_server["port"]),
+            "CONN_MAX_AGE": 0,
+            "TEST": {"NAME": "test_knotwork"},
+        }
+    )
+    connections.configure_settings(settings.DATABASES)  # fill in Django's defaults again
 
 
 @pytest.fixture(scope="session")

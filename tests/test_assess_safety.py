@@ -53,6 +53,7 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
         "urgent",
     ),
     ("night-sweats", presentation(SHOULDER, history="Night sweats for a month."), "urgent"),
+    # (night sweats are not night pain: see test_night_sweats_are_not_night_pain)
     ("tuberculosis", presentation(LOW_BACK, history="Finished tuberculosis treatment last year."), "urgent"),
     (
         "head-injury-with-headache",
@@ -205,3 +206,8 @@ def test_the_strongest_level_wins_when_two_answers_touch_one_technique() -> None
 def test_reduced_sensation_rules_out_heat() -> None:
     result = screen(from_data(presentation(SHOULDER, screening={"reduced-sensation": True})))
     assert ("heat", "avoid") in [(p.technique, p.level) for p in result.precautions]
+
+
+def test_night_sweats_are_not_night_pain() -> None:
+    result = screen(from_data(presentation(SHOULDER, age=58, history="Night sweats for a month.")))
+    assert [r.rule for r in result.reasons] == ["night-sweats"]

@@ -35,19 +35,58 @@ def referral_views(keys: list[tuple[str, str]]) -> list[str]:
     return views
 
 
-def referral_svg(muscle: Muscle, *, side: str = "right", trigger_point: str | None = None, id_prefix: str = "rf") -> str:
-    """The referral picture of a muscle (or of one of its trigger points, by slug)."""
+VIEW_ORDER = ["front", "back", "head-right", "head-left"]
+
+
+def compact_views(keys: list[tuple[str, str]], limit: int = 2) -> list[str]:
+    """The fewest views (at most ``limit``) that show the most of these region-sides, for thumbnails."""
+    from knotwork.bodymap.shapes import views_of
+
+    chosen: list[str] = []
+    left = set(keys)
+    while left and len(chosen) < limit:
+        counts: dict[str, int] = {}
+        for rs in left:
+            for v in views_of(*rs):
+                counts[v] = counts.get(v, 0) + 1
+        if not counts:
+            break
+        best = max(counts, key=lambda v: (counts[v], -VIEW_ORDER.index(v)))
+        chosen.append(best)
+        left = {rs for rs in left if best not in views_of(*rs)}
+    return sorted(chosen, key=VIEW_ORDER.index) or ["front", "back"]
+
+
+def referral_svg(
+    muscle: Muscle,
+    *,
+    side: str = "right",
+    trigger_point: str | None = None,
+    id_prefix: str = "rf",
+    compact: bool = False,
+) -> str:
+    """The referral picture of a muscle (or of one of its trigger points, by slug).
+
+    ``side`` may be ``bilateral`` for trigger points on both sides. ``compact`` draws only the
+    one or two views that show the pattern best, without captions (for thumbnails).
+    """
     tps = tuple(tp for tp in muscle.trigger_points if trigger_point in (None, tp.slug))
     if not tps:
         raise KeyError(trigger_point)
     regions = vocab.regions()
-    shading = referral_shading(tps, side)
-    markers = [(tp.region, side if regions[tp.region].sided else "midline") for tp in tps]
+    sides = ("right", "left") if side == "bilateral" else (side,)
+    shading: dict[tuple[str, str], str] = {}
+    for s in sides:
+        for key, kind in referral_shading(tps, s).items():
+            if shading.get(key) != "essential":
+                shading[key] = kind
+    markers = [(tp.region, s if regions[tp.region].sided else "midline") for tp in tps for s in sides]
     label = muscle.name if trigger_point is None else f"{muscle.name}, {tps[0].name}"
     return body_svg(
         shading,
         markers=markers,
         title=f"Referred pain from the {side} {label}: essential zones dark, spillover lighter",
-        views=referral_views([*shading, *markers]),
+        views=compact_views(list(shading)) if compact else referral_views([*shading, *markers]),
+        labels=not compact,
         id_prefix=id_prefix,
     )

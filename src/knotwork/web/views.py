@@ -7,9 +7,12 @@ Views parse input, call the core, render. The atlas is read from its files once 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -17,7 +20,7 @@ from django.views.decorators.http import require_GET
 from knotwork import vocab
 from knotwork.atlas.load import load_atlas
 from knotwork.atlas.model import Muscle
-from knotwork.atlas.search import expand_pain, refers_to, search
+from knotwork.atlas.search import search
 from knotwork.atlas.text import STRENGTH_WORDS, zone_label
 from knotwork.bodymap.render import referral_svg
 from knotwork.bodymap.svg import body_svg
@@ -124,9 +127,7 @@ def muscle_detail(request: HttpRequest, muscle_id: str) -> HttpResponse:
         "trigger_points": tps,
         "techniques": [(techniques[t.code].name.split(" (")[0], t) for t in muscle.techniques],
         "self_care": [(techniques[c.technique].name.split(" (")[0], c) for c in muscle.self_care],
-        "evidence": [
-            (e, STRENGTH_WORDS[e.strength], [sources[k] for k in e.sources]) for e in muscle.evidence
-        ],
+        "evidence": [(e, STRENGTH_WORDS[e.strength], [sources[k] for k in e.sources]) for e in muscle.evidence],
     }
     return render(request, "web/muscle.html", context)
 
@@ -135,67 +136,152 @@ def muscle_detail(request: HttpRequest, muscle_id: str) -> HttpResponse:
 @cache_control(max_age=3600, public=True)
 def muscle_svg(request: HttpRequest, muscle_id: str) -> HttpResponse:
     muscle = _muscle_or_404(muscle_id)
-    side = "left" if request.GET.get("side") == "left" else "right"
+    side = request.GET.get("side") if request.GET.get("side") in ("left", "bilateral") else "right"
     tp = request.GET.get("tp") or None
     try:
-        svg = referral_svg(muscle, side=side, trigger_point=tp)
+        svg = referral_svg(muscle, side=side, trigger_point=tp, compact=request.GET.get("compact") == "1")
     except KeyError:
         raise Http404(f"{muscle.name} has no trigger point {tp!r}") from None
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
-def _parse_pain(values: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
-    """Read ``r=temple:right`` parameters; return the valid region-sides and the errors."""
-    regions = vocab.regions()
-    pain: list[tuple[str, str]] = []
+SCREENING_GROUPS = (
+    ("red-flag", "Warning signs"),
+    ("precaution", "Safety of treatment"),
+    ("context", "Background"),
+)
+
+
+@dataclass
+class Question:
+    code: str
+    text: str
+    answer: str  # "yes", "no" or "" (not answered)
+
+
+def _presentation_from_form(data: Any) -> tuple[dict[str, Any], list[str]]:
+    """The form's fields as a presentation document (the contract's shape), and form errors.
+
+    Regions come as ``r=temple:right``; screening answers as ``s-<code>=yes|no``; age, sex,
+    history and aggravating (one per line) as plain fields. The presentation reader checks
+    everything else and names the field of every problem.
+    """
+    doc: dict[str, Any] = {"pain": []}
     errors: list[str] = []
-    for value in values:
+    for value in data.getlist("r"):
         code, _, side = value.partition(":")
-        region = regions.get(code)
-        if region is None:
-            errors.append(f'r: unknown region code "{code}"')
-        elif side not in (("right", "left", "bilateral") if region.sided else ("midline",)):
-            errors.append(f'r: side "{side}" does not fit region "{code}"')
-        elif (code, side) not in pain:
-            pain.append((code, side))
-    return pain, errors
+        entry = {"region": code, "side": side}
+        if entry not in doc["pain"]:
+            doc["pain"].append(entry)
+    screening = {}
+    for code in vocab.screening_questions():
+        answer = data.get(f"s-{code}", "")
+        if answer in ("yes", "no"):
+            screening[code] = answer == "yes"
+    if screening:
+        doc["screening"] = screening
+    age = data.get("age", "").strip()
+    if age:
+        try:
+            doc["age"] = int(age)
+        except ValueError:
+            errors.append(f'age: "{age}" is not a whole number of years')
+    if data.get("sex") in ("F", "M", "X"):
+        doc["sex"] = data["sex"]
+    history = data.get("history", "").strip()
+    if history:
+        doc["history"] = history[:4000]
+    aggravating = [line.strip() for line in data.get("aggravating", "").splitlines() if line.strip()]
+    if aggravating:
+        doc["aggravating"] = aggravating[:20]
+    return doc, errors
 
 
-@require_GET
+def _map_svg(painful: list[tuple[str, str]]) -> str:
+    return body_svg({rs: "selected" for rs in painful}, interactive=True, id_prefix="pick", title="Where does it hurt?")
+
+
 def where_it_hurts(request: HttpRequest) -> HttpResponse:
-    pain, errors = _parse_pain(request.GET.getlist("r"))
+    """The assessment page: a pain drawing and optional screening, then red flags,
+    precautions and the ranked muscles with their explanations.
+
+    GET prefills from the address (``?r=temple:right``, shareable); the form itself is
+    posted, so that screening answers and history never appear in addresses or server logs.
+    """
+    from knotwork.assess import PresentationError, assess, from_data
+
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    data = request.POST if request.method == "POST" else request.GET
+    doc, errors = _presentation_from_form(data)
     regions = vocab.regions()
-    painful = expand_pain(pain)
-    results = []
-    for ref in refers_to(load_atlas(), pain)[:MAX_RESULTS]:
-        names = [
-            f"{regions[c].name.lower()}" + ("" if s == "midline" else f" ({s})")
-            for c, s in ref.essential + ref.spillover
+    assessment = None
+    try:
+        p = from_data(doc)
+    except PresentationError as exc:
+        errors += exc.problems
+        # Keep what was valid, so a bad entry loses nothing else.
+        valid = [
+            e
+            for e in doc["pain"]
+            if e["region"] in regions
+            and e["side"] in (regions[e["region"]].sides() + (("bilateral",) if regions[e["region"]].sided else ()))
         ]
-        results.append(
-            {
-                "muscle": ref.muscle,
-                "side": ref.side,
-                "matched": ref.count,
-                "essential": len(ref.essential),
-                "explanation": f"Refers to {', '.join(names)}: {ref.count} of {len(painful)} painful "
-                f"region{'s' if len(painful) != 1 else ''}"
-                + (f", {len(ref.essential)} in its essential zone" if ref.essential else ", spillover only"),
-            }
-        )
-    selected = [
-        {"value": f"{c}:{s}", "label": regions[c].name + ("" if s == "midline" else f" ({s})")} for c, s in pain
-    ]
-    context = {
-        "results": results,
-        "selected": selected,
+        try:
+            p = from_data({"pain": valid})
+        except PresentationError:
+            p = from_data({"pain": []})
+    painful = [rs for pain in p.pain for rs in pain.region_sides()]
+    if p.pain or p.screening:
+        assessment = assess(p)
+    atlas = load_atlas()
+    context: dict[str, Any] = {
         "errors": errors,
+        "selected": [
+            {
+                "value": f"{x.region}:{x.side}",
+                "label": regions[x.region].name + ("" if x.side == "midline" else f" ({x.side})"),
+            }
+            for x in p.pain
+        ],
+        "assessment": assessment,
+        "candidates": [
+            {"c": c, "muscle": atlas.muscles[c.muscle.id], "view_side": c.side}
+            for c in (assessment.candidates[:MAX_RESULTS] if assessment else ())
+        ],
+        "precaution_names": {code: t.name.split(" (")[0] for code, t in vocab.techniques().items()},
         "painful_count": len(painful),
     }
     if _is_htmx(request):
-        return render(request, "web/_where_results.html", context)
-    shading = {rs: "selected" for rs in painful}
-    context["map"] = mark_safe(body_svg(shading, interactive=True, id_prefix="pick", title="Where does it hurt?"))  # noqa: S308
+        response = render(request, "web/_assessment.html", context)
+        # The address keeps the drawing (shareable, survives a reload) but never the screening
+        # answers or the history, which stay in the POST body.
+        query = urlencode([("r", item["value"]) for item in context["selected"]])
+        response["HX-Replace-Url"] = reverse("where") + (f"?{query}" if query else "")
+        return response
+    answers = doc.get("screening", {})
+    questions = vocab.screening_questions()
+    context["map"] = mark_safe(_map_svg(painful))  # noqa: S308 - our own escaped SVG
+    context["screening_groups"] = [
+        (
+            title,
+            [
+                Question(
+                    code, q.question, "yes" if answers.get(code) is True else "no" if answers.get(code) is False else ""
+                )
+                for code, q in questions.items()
+                if q.kind == kind
+            ],
+        )
+        for kind, title in SCREENING_GROUPS
+    ]
+    context["form"] = {
+        "age": data.get("age", ""),
+        "sex": data.get("sex", ""),
+        "history": data.get("history", ""),
+        "aggravating": data.get("aggravating", ""),
+    }
+    context["screened"] = bool(answers)
     context["region_choices"] = [
         (
             group,
