@@ -11,7 +11,7 @@ os.environ["KNOTWORK_HOME"] = tempfile.mkdtemp(prefix="knotwork-test-home-")
 os.environ.setdefault("KNOTWORK_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.pop("KNOTWORK_DATABASE_URL", None)
 
-from knotwork.web.settings import *  # noqa: E402, F403
+from knotwork.web.settings import *  # noqa: F403
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -89,8 +89,20 @@ def test_where_it_hurts_ranks_muscles_that_refer_to_the_marked_regions(client: C
     html = client.get("/where/", {"r": ["temple:right", "neck-side:right"]}).content.decode()
     assert "You marked 2 areas" in html
     first = html.index('<li class="result">')
-    assert "/atlas/trapezius-upper/?side=right" in html[first : first + 600]
+    assert "/atlas/trapezius-upper/" in html[first : first + 900]
     assert "2 of 2 painful regions" in html
+    assert "No warning signs in the answers given" in html
+    assert "The screening questions were not answered" in html
+
+
+def test_the_assessment_is_posted_so_answers_stay_out_of_the_address(client: Client) -> None:
+    form = {"r": ["low-back:right"], "s-saddle-numbness": "yes", "s-anticoagulants": "yes", "age": "61", "history": ""}
+    response = client.post("/where/", form, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.index("Emergency: medical care now") < html.index("Precautions") < html.index("Muscles to examine")
+    assert "cauda equina" in html
+    assert response["HX-Replace-Url"] == "/where/?r=low-back%3Aright"
 
 
 def test_where_it_hurts_returns_the_results_alone_for_htmx(client: Client) -> None:
@@ -99,9 +111,10 @@ def test_where_it_hurts_returns_the_results_alone_for_htmx(client: Client) -> No
 
 
 def test_where_it_hurts_reports_bad_regions_and_sides_by_field_and_keeps_the_good_ones(client: Client) -> None:
-    html = client.get("/where/", {"r": ["tempel:right", "sternum:left", "heel:right"]}).content.decode()
-    assert "r: unknown region code &quot;tempel&quot;" in html
-    assert "r: side &quot;left&quot; does not fit region &quot;sternum&quot;" in html
+    html = client.get("/where/", {"r": ["tempel:right", "sternum:left", "heel:right"], "age": "old"}).content.decode()
+    assert "age: &quot;old&quot; is not a whole number of years" in html
+    assert "pain[0].region: unknown region code &quot;tempel&quot;" in html
+    assert "pain[1].side: &quot;sternum&quot; is a midline region: use midline, not &quot;left&quot;" in html
     assert "You marked 1 area" in html
 
 

@@ -198,7 +198,7 @@ def _presentation_from_form(data: Any) -> tuple[dict[str, Any], list[str]]:
 
 
 def _map_svg(painful: list[tuple[str, str]]) -> str:
-    return body_svg({rs: "selected" for rs in painful}, interactive=True, id_prefix="pick", title="Where does it hurt?")
+    return body_svg(dict.fromkeys(painful, "selected"), interactive=True, id_prefix="pick", title="Where does it hurt?")
 
 
 def where_it_hurts(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,5 @@
+import sys
+
+from knotwork.cli import main
+
+sys.exit(main())
