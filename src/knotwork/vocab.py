@@ -26,7 +26,7 @@ class Region(NamedTuple):
     name: str
     description: str
 
-    def sides(self) -> tuple[Side, ...]:
+    def sides(self) -> tuple[str, ...]:
         return SIDES_OF_SIDED if self.sided else ("midline",)
 
 
@@ -97,6 +97,6 @@ def screening_questions() -> dict[str, ScreeningQuestion]:
     }
 
 
-def region_sides() -> list[tuple[str, Side]]:
+def region_sides() -> list[tuple[str, str]]:
     """Every (region code, side) pair of the map: 94 regions give 180 region-sides."""
     return [(r.code, s) for r in regions().values() for s in r.sides()]

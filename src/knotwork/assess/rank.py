@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 ESSENTIAL, SPILLOVER, ADJACENT = 1.0, 0.6, 0.25
 SPILLOVER_FIT = 0.4
 TEXT_SHARE = 1 / 3
-MIN_CANDIDATES, MAX_CANDIDATES = 10, 25
+MIN_CANDIDATES, MAX_CANDIDATES = 10, 15
 SNAPSHOT_VERSION = 1
 
 
@@ -138,10 +138,20 @@ class Engine:
     """The atlas compiled for ranking. Build once (``engine()``), use for any number of drawings."""
 
     def __init__(self, data: dict[str, Any]) -> None:
-        self.region_sides: list[tuple[str, str]] = [tuple(rs) for rs in data["region_sides"]]  # type: ignore[misc]
+        self.region_sides: list[tuple[str, str]] = [(str(r), str(s)) for r, s in data["region_sides"]]
         self.index = {rs: i for i, rs in enumerate(self.region_sides)}
         self.muscles = [MuscleRef(id=i, name=n, groups=frozenset(g)) for i, n, g in data["muscles"]]
         self.patterns = [Pattern(*row) for row in data["patterns"]]
+        # For each region-side, the patterns whose zones cover or touch it: a drawing only
+        # needs the patterns its regions reach.
+        postings: list[list[int]] = [[] for _ in self.region_sides]
+        for pi, pattern in enumerate(self.patterns):
+            bits = pattern.essential | pattern.spillover | pattern.adjacent
+            while bits:
+                low = bits & -bits
+                postings[low.bit_length() - 1].append(pi)
+                bits ^= low
+        self.postings = [tuple(p) for p in postings]
         self.text = TextIndex(data["text"])
 
     @classmethod
@@ -177,25 +187,39 @@ class Engine:
         lefts = sum(1 for i in weights if self.region_sides[i][1] == "left")
         leaning = "right" if rights > lefts else "left" if lefts > rights else "bilateral"
         bucket_list = list(buckets.items())
+        # With one intensity everywhere, coverage is a plain count over the painful set.
+        single_bucket = len(bucket_list) == 1
+        if single_bucket:
+            total_weight = float(len(weights))
         text_scores = self.text.scores(p)
 
+        touched: set[int] = set()
+        for i in weights:
+            touched.update(self.postings[i])
+        patterns = self.patterns
         best: dict[int, tuple[float, float, Pattern]] = {}
-        for pattern in self.patterns:
-            if not (painful & (pattern.essential | pattern.spillover | pattern.adjacent)):
-                continue
-            fit = (
-                (painful & pattern.essential).bit_count() + SPILLOVER_FIT * (painful & pattern.spillover).bit_count()
-            ) / pattern.fit_total
+        spill_fit, spill_base, spill_gain = SPILLOVER_FIT, SPILLOVER, ESSENTIAL - SPILLOVER
+        for pi in sorted(touched):
+            pattern = patterns[pi]
+            ess, spill, adj = pattern.essential, pattern.spillover, pattern.adjacent
+            fit = ((painful & ess).bit_count() + spill_fit * (painful & spill).bit_count()) / pattern.fit_total
             # A painful spillover zone counts more the more of the pattern is present: alone it is
             # weak evidence, within a complete pattern it is fully explained.
-            spill_credit = SPILLOVER + (ESSENTIAL - SPILLOVER) * fit
-            covered = 0.0
-            for w, mask in bucket_list:
-                covered += w * (
-                    ESSENTIAL * (mask & pattern.essential).bit_count()
-                    + spill_credit * (mask & pattern.spillover).bit_count()
-                    + ADJACENT * (mask & pattern.adjacent).bit_count()
+            spill_credit = spill_base + spill_gain * fit
+            if single_bucket:
+                covered = (
+                    (painful & ess).bit_count()
+                    + spill_credit * (painful & spill).bit_count()
+                    + ADJACENT * (painful & adj).bit_count()
                 )
+            else:
+                covered = 0.0
+                for w, mask in bucket_list:
+                    covered += w * (
+                        (mask & ess).bit_count()
+                        + spill_credit * (mask & spill).bit_count()
+                        + ADJACENT * (mask & adj).bit_count()
+                    )
             coverage = covered / total_weight
             score = coverage**0.7 * (0.1 + 0.9 * fit) ** 0.3
             current = best.get(pattern.muscle)
@@ -228,7 +252,8 @@ class Engine:
                 ranked.append((final, mi, base, text, pattern))
             elif text:
                 ranked.append((TEXT_SHARE * text * 0.5, mi, 0.0, text, None))
-        ranked.sort(key=lambda t: (-round(t[0], 9), t[1]))
+        # Scores equal to 1e-9 count as ties (floating-point noise), broken by the contract's order.
+        ranked.sort(key=lambda t: (-int(t[0] * 1e9 + 0.5), t[1]))
         if len(ranked) < MIN_CANDIDATES:
             # The contract promises at least ten candidates for a non-empty drawing: pad with the
             # muscles whose patterns lie nearest (sharing a body area), scored 0.
@@ -246,9 +271,9 @@ class Engine:
                 if mi not in seen:
                     ranked.append((0.0, mi, 0.0, 0.0, None))
         out = []
-        for final, mi, base, text, pattern in ranked[: max(limit, MIN_CANDIDATES)]:
-            candidate = self._candidate(mi, final, base, text, pattern, painful, text_scores.get(self.muscles[mi].id))
-            if pattern is None:
+        for final, mi, base, text, chosen in ranked[: max(limit, MIN_CANDIDATES)]:
+            candidate = self._candidate(mi, final, base, text, chosen, painful, text_scores.get(self.muscles[mi].id))
+            if chosen is None:
                 candidate = candidate._replace(side=leaning)
             out.append(candidate)
         return out
@@ -265,9 +290,11 @@ class Engine:
     ) -> Candidate:
         m = self.muscles[mi]
         matches = text_hit[1] if text_hit else ()
+        ess: tuple[tuple[str, str], ...] = ()
+        spill: tuple[tuple[str, str], ...] = ()
+        adj: tuple[tuple[str, str], ...] = ()
         if pattern is None:
             side = "right"
-            ess = spill = adj = ()
             unexplained = self._names(painful)
             not_hurting = 0
             tp = None
@@ -344,9 +371,15 @@ class Engine:
         return [result]
 
 
+_LABELS: dict[tuple[str, str], str] = {}
+
+
 def _label(rs: tuple[str, str]) -> str:
-    name = vocab.regions()[rs[0]].name.lower()
-    return name if rs[1] == "midline" else f"{name} ({rs[1]})"
+    label = _LABELS.get(rs)
+    if label is None:
+        name = vocab.regions()[rs[0]].name.lower()
+        label = _LABELS[rs] = name if rs[1] == "midline" else f"{name} ({rs[1]})"
+    return label
 
 
 def _join(items: list[str]) -> str:

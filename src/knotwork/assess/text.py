@@ -181,6 +181,16 @@ class TextIndex:
         self.activity: dict[str, frozenset[str]] = {mid: frozenset(w) for mid, w in data["activity"].items()}
         self.idf: dict[str, float] = data["idf"]
         self.max_idf: float = data["max_idf"]
+        # word -> the muscles whose complaints or activities use it, so that a history is only
+        # compared with the muscles it can match.
+        self.by_word: dict[str, set[str]] = {}
+        for mid, items in self.mimics.items():
+            for _, words in items:
+                for w in words:
+                    self.by_word.setdefault(w, set()).add(mid)
+        for mid, words in self.activity.items():
+            for w in words:
+                self.by_word.setdefault(w, set()).add(mid)
 
     def scores(self, p: Presentation) -> dict[str, tuple[float, tuple[str, ...]]]:
         """muscle id -> (score in [0, 1], the complaints or words that matched)."""
@@ -189,7 +199,11 @@ class TextIndex:
             return {}
         said = set(terms(text))
         out: dict[str, tuple[float, tuple[str, ...]]] = {}
-        for muscle_id, mimics in self.mimics.items():
+        reached: set[str] = set()
+        for w in said:
+            reached.update(self.by_word.get(w, ()))
+        for muscle_id in sorted(reached):
+            mimics = self.mimics[muscle_id]
             matched = [name for name, words in mimics if words <= said]
             mimic_score = min(1.0, len(matched)) if matched else 0.0
             shared = self.activity[muscle_id] & said

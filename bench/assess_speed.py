@@ -1,0 +1,66 @@
+"""Speed of the assessment: batch throughput on one core, and the cold start of one case.
+
+Usage: python bench/assess_speed.py [CASES.jsonl]
+
+* throughput: presentations per second through the batch path (read, screen, rank, JSON
+  document), in-process on one core, over the public cases repeated;
+* cold start: wall time of `knotwork assess one.json` (a fresh process, warm compiled-atlas
+  cache, as every run after the first) against `python -c pass` started the same way, medians
+  of 30 runs each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from knotwork.assess import assess, document, read
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CASES = ROOT.parent / "shared" / "bench" / "cases-public.jsonl"
+
+
+def throughput(lines: list[str], rounds: int = 40) -> float:
+    assess(read(lines[0]))  # compile or load the engine outside the timing
+    start = time.perf_counter()
+    n = 0
+    for _ in range(rounds):
+        for line in lines:
+            json.dumps(document(assess(read(line))))
+            n += 1
+    return n / (time.perf_counter() - start)
+
+
+def median_ms(cmd: list[str], runs: int = 30) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    cases_path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CASES
+    cases = [json.loads(line) for line in cases_path.open() if line.strip()]
+    lines = [json.dumps(c.get("presentation", c)) for c in cases]
+    rate = throughput(lines)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        f.write(lines[0])
+    knotwork = [sys.executable, "-m", "knotwork", "assess", f.name, "--json"]
+    subprocess.run(knotwork, stdout=subprocess.DEVNULL, check=True)  # warm the compiled-atlas cache
+    bare = median_ms([sys.executable, "-c", "pass"])
+    one = median_ms(knotwork)
+    os.unlink(f.name)
+    print(f"throughput (batch path, one core): {rate:,.0f} presentations/s over {len(lines)} cases x 40")
+    print(f"cold start: knotwork assess one.json {one:.1f} ms, python -c pass {bare:.1f} ms, ratio {one / bare:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
