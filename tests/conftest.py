@@ -105,7 +105,12 @@ def django_db_modify_db_settings(
             "TEST": {"NAME": "test_knotwork"},
         }
     )
-    connections.configure_settings(settings.DATABASES)  # fill in Django's defaults again
+    # Forget any connection made before this point and fill in Django's defaults again.
+    for alias in list(connections.settings):
+        if hasattr(connections._connections, alias):
+            connections[alias].close()
+            del connections[alias]
+    connections._settings = connections.configure_settings(settings.DATABASES)
 
 
 @pytest.fixture(scope="session")

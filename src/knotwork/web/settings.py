@@ -123,6 +123,7 @@ TEMPLATES = [
 if url := os.environ.get("KNOTWORK_DATABASE_URL"):
     DATABASES = {"default": database_from_url(url)}
 else:
+    HOME.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
