@@ -69,7 +69,7 @@ def test_the_muscle_page_shows_referral_picture_trigger_points_mimics_self_care_
     for item in (*muscle.mimics, muscle.self_care[0].title, muscle.trigger_points[0].location):
         assert escape(item) in html, item
     assert 'data-region="temple"' in html
-    assert "referral.svg?side=right&amp;tp=central" in html
+    assert "referral.svg?side=right&amp;tp=central&amp;compact=1" in html
 
 
 def test_an_unknown_muscle_page_is_not_found(client: Client) -> None:

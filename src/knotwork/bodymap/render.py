@@ -40,18 +40,23 @@ VIEW_ORDER = ["front", "back", "head-right", "head-left"]
 
 def compact_views(keys: list[tuple[str, str]], limit: int = 2) -> list[str]:
     """The fewest views (at most ``limit``) that show the most of these region-sides, for thumbnails."""
-    from knotwork.bodymap.shapes import views_of
+    from knotwork.bodymap.shapes import largest_shape, views_of
 
     chosen: list[str] = []
     left = set(keys)
     while left and len(chosen) < limit:
         counts: dict[str, int] = {}
+        areas: dict[str, float] = {}
         for rs in left:
             for v in views_of(*rs):
                 counts[v] = counts.get(v, 0) + 1
+                shape = largest_shape(rs[0], rs[1], v)
+                areas[v] = areas.get(v, 0.0) + (shape.area if shape else 0.0)
         if not counts:
             break
-        best = max(counts, key=lambda v: (counts[v], -VIEW_ORDER.index(v)))
+        # Most region-sides first; then the view that draws them biggest (a head profile shows the
+        # temple better than the whole-body front view).
+        best = max(counts, key=lambda v: (counts[v], areas[v], -VIEW_ORDER.index(v)))
         chosen.append(best)
         left = {rs for rs in left if best not in views_of(*rs)}
     return sorted(chosen, key=VIEW_ORDER.index) or ["front", "back"]
@@ -68,7 +73,8 @@ def referral_svg(
     """The referral picture of a muscle (or of one of its trigger points, by slug).
 
     ``side`` may be ``bilateral`` for trigger points on both sides. ``compact`` draws only the
-    one or two views that show the pattern best, without captions (for thumbnails).
+    one or two views that show the pattern best, cropped to the pattern, without captions
+    (for thumbnails and close-ups).
     """
     tps = tuple(tp for tp in muscle.trigger_points if trigger_point in (None, tp.slug))
     if not tps:
@@ -88,5 +94,6 @@ def referral_svg(
         title=f"Referred pain from the {side} {label}: essential zones dark, spillover lighter",
         views=compact_views(list(shading)) if compact else referral_views([*shading, *markers]),
         labels=not compact,
+        focus=compact,
         id_prefix=id_prefix,
     )

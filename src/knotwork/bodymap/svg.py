@@ -133,6 +133,7 @@ def body_svg(
     interactive: bool = False,
     id_prefix: str = "bm",
     labels: bool = True,
+    focus: bool = False,
 ) -> str:
     """One standalone ``<svg>`` document of the body map.
 
@@ -140,7 +141,8 @@ def body_svg(
     "spillover", "selected", "pain-1" .. "pain-10" are styled); ``markers`` lists region-sides that get a
     trigger point marker at the centroid of their largest shape on each chosen view where they appear.
     ``interactive`` makes every region a focusable toggle button; ``id_prefix`` keeps ids unique when
-    several maps share a page.
+    several maps share a page. ``focus`` crops the picture to the shaded and marked regions (with a
+    margin), for close-ups of small patterns.
     """
     shading = dict(shading or {})
     if not _ID_RE.match(id_prefix):
@@ -156,11 +158,14 @@ def body_svg(
     _check_region_sides(list(markers), "markers")
 
     placed, width, height = _layout(views, labels)
+    box = (0.0, 0.0, width, height)
+    if focus:
+        box = _focus_box(placed, {*shading, *markers}) or box
     p = id_prefix
     cls = "kw-bodymap interactive" if interactive else "kw-bodymap"
     role = "group" if interactive else "img"
     out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" class="{cls}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{" ".join(_n(b) for b in box)}" class="{cls}" '
         f'id="{p}" role="{role}" aria-labelledby="{p}-title {p}-desc">',
         f'<title id="{p}-title">{escape(title)}</title>',
         f'<desc id="{p}-desc">{escape(_description(placed, shading, markers, interactive))}</desc>',
@@ -174,6 +179,30 @@ def body_svg(
         out.extend(_view_group(v, x, y, scale, shading, markers, interactive, p, labels))
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+_FOCUS_MIN = 260.0  # the smallest close-up, in map units: a hand or a face, not a fingernail
+
+
+def _focus_box(
+    placed: list[tuple[geo.View, float, float, float]], keys: set[tuple[str, str]]
+) -> tuple[float, float, float, float] | None:
+    """The bounding box of these region-sides' shapes on the placed views, padded and not too small."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for v, x, y, scale in placed:
+        for shape in geo.shapes_on(v.name):
+            if (shape.region, shape.side) in keys:
+                for px, py in shape.points:
+                    xs.append(x + px * scale)
+                    ys.append(y + py * scale)
+    if not xs:
+        return None
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    w = max(x1 - x0, _FOCUS_MIN) * 1.2
+    h = max(y1 - y0, _FOCUS_MIN) * 1.2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return (cx - w / 2, cy - h / 2, w, h)
 
 
 def _description(
