@@ -144,14 +144,17 @@ class Engine:
         self.patterns = [Pattern(*row) for row in data["patterns"]]
         # For each region-side, the patterns whose zones cover or touch it: a drawing only
         # needs the patterns its regions reach.
-        postings: list[list[int]] = [[] for _ in self.region_sides]
+        direct: list[list[int]] = [[] for _ in self.region_sides]
+        near: list[list[int]] = [[] for _ in self.region_sides]
         for pi, pattern in enumerate(self.patterns):
-            bits = pattern.essential | pattern.spillover | pattern.adjacent
-            while bits:
-                low = bits & -bits
-                postings[low.bit_length() - 1].append(pi)
-                bits ^= low
-        self.postings = [tuple(p) for p in postings]
+            for bits, postings in ((pattern.essential | pattern.spillover, direct), (pattern.adjacent, near)):
+                while bits:
+                    low = bits & -bits
+                    postings[low.bit_length() - 1].append(pi)
+                    bits ^= low
+        self.direct = [tuple(p) for p in direct]
+        self.near = [tuple(p) for p in near]
+        self.labels = [_label(rs) for rs in self.region_sides]
         self.text = TextIndex(data["text"])
 
     @classmethod
@@ -160,9 +163,10 @@ class Engine:
 
     def _names(self, mask: int) -> tuple[tuple[str, str], ...]:
         out = []
+        region_sides = self.region_sides
         while mask:
             low = mask & -mask
-            out.append(self.region_sides[low.bit_length() - 1])
+            out.append(region_sides[low.bit_length() - 1])
             mask ^= low
         return tuple(out)
 
@@ -194,10 +198,24 @@ class Engine:
         text_scores = self.text.scores(p)
 
         touched: set[int] = set()
+        nearby: set[int] = set()
         for i in weights:
-            touched.update(self.postings[i])
+            touched.update(self.direct[i])
+            nearby.update(self.near[i])
         patterns = self.patterns
         best: dict[int, tuple[float, float, Pattern]] = {}
+        # Patterns that only touch the drawing (no painful region in a zone): fit 0, coverage by
+        # adjacency alone. Cheap to score; they fill the list when few muscles match directly.
+        floor = 0.1**0.3
+        for pi in sorted(nearby - touched):
+            pattern = patterns[pi]
+            adj = pattern.adjacent
+            if single_bucket:
+                near_covered = ADJACENT * (painful & adj).bit_count()
+            else:
+                near_covered = sum(w * ADJACENT * (mask & adj).bit_count() for w, mask in bucket_list)
+            score = (near_covered / total_weight) ** 0.7 * floor
+            keep(best, pattern, score, near_covered / total_weight, leaning)
         spill_fit, spill_base, spill_gain = SPILLOVER_FIT, SPILLOVER, ESSENTIAL - SPILLOVER
         for pi in sorted(touched):
             pattern = patterns[pi]
@@ -222,26 +240,7 @@ class Engine:
                     )
             coverage = covered / total_weight
             score = coverage**0.7 * (0.1 + 0.9 * fit) ** 0.3
-            current = best.get(pattern.muscle)
-            if (
-                current is None
-                or score > current[0] + 1e-12
-                # Equal scores: prefer the side where the drawing hurts, so that a mirrored
-                # drawing gives a mirrored answer.
-                or (score > current[0] - 1e-12 and pattern.side == leaning and current[2].side != leaning)
-            ):
-                best[pattern.muscle] = (score, coverage, pattern)
-            elif (
-                leaning == "bilateral"
-                and abs(score - current[0]) <= 1e-12
-                and {pattern.side, current[2].side}
-                == {
-                    "right",
-                    "left",
-                }
-            ):
-                # A symmetric drawing explained equally well from either side: examine both.
-                best[pattern.muscle] = (score, coverage, current[2]._replace(side="bilateral"))
+            keep(best, pattern, score, coverage, leaning)
 
         ranked: list[tuple[float, int, float, float, Pattern | None]] = []
         for mi, m in enumerate(self.muscles):
@@ -369,6 +368,30 @@ class Engine:
                 else self._candidate(pattern.muscle, 0.0, 0.0, 0.0, pattern, painful, None)
             )
         return [result]
+
+
+def keep(
+    best: dict[int, tuple[float, float, Pattern]], pattern: Pattern, score: float, coverage: float, leaning: str
+) -> None:
+    """Keep a muscle's best pattern.
+
+    Equal scores prefer the side the drawing leans to, so that a mirrored drawing gives a
+    mirrored answer; a symmetric drawing explained equally well from either side gives
+    "bilateral" (examine both sides).
+    """
+    current = best.get(pattern.muscle)
+    if (
+        current is None
+        or score > current[0] + 1e-12
+        or (score > current[0] - 1e-12 and pattern.side == leaning and current[2].side != leaning)
+    ):
+        best[pattern.muscle] = (score, coverage, pattern)
+    elif (
+        leaning == "bilateral"
+        and abs(score - current[0]) <= 1e-12
+        and {pattern.side, current[2].side} == {"right", "left"}
+    ):
+        best[pattern.muscle] = (score, coverage, current[2]._replace(side="bilateral"))
 
 
 _LABELS: dict[tuple[str, str], str] = {}

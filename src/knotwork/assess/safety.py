@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import NamedTuple
 
 from knotwork import vocab
@@ -153,6 +154,8 @@ class Facts:
         self.text = p.free_text()
         self._lower = self.text.lower()
         self._sentences: list[str] | None = None
+        self._keywords: set[str] | None = None
+        self._said: dict[str, str | None] = {}
 
     def hurts(self, regions: frozenset[str]) -> bool:
         return bool(self.regions & regions)
@@ -166,8 +169,16 @@ class Facts:
 
     def said(self, name: str) -> str | None:
         """The words of the free text matching alarm ``name``, unless negated in their sentence."""
+        if name in self._said:
+            return self._said[name]
+        self._said[name] = found = self._search(name)
+        return found
+
+    def _search(self, name: str) -> str | None:
         alarm = SAID[name]
-        if not any(k in self._lower for k in alarm.keywords):
+        if self._keywords is None:
+            self._keywords = {k for k in _all_keywords() if k in self._lower}
+        if not any(k in self._keywords for k in alarm.keywords):
             return None
         pattern = alarm.compiled()
         if self._sentences is None:
@@ -179,6 +190,11 @@ class Facts:
                     continue
                 return match.group(0).strip()
         return None
+
+
+@cache
+def _all_keywords() -> frozenset[str]:
+    return frozenset(k for alarm in SAID.values() for k in alarm.keywords)
 
 
 # A rule's test returns what triggered it: a list of (code, words) or an empty list.

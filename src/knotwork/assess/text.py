@@ -122,6 +122,7 @@ STOP = frozenset(
 )
 WORD = re.compile(r"[a-z]+")
 MIMIC_WEIGHT, ACTIVITY_WEIGHT = 0.7, 0.3
+DISTINCTIVE = 1.5  # idf: words found in fewer than about a fifth of the muscles
 
 
 def stem(word: str) -> str:
@@ -181,16 +182,24 @@ class TextIndex:
         self.activity: dict[str, frozenset[str]] = {mid: frozenset(w) for mid, w in data["activity"].items()}
         self.idf: dict[str, float] = data["idf"]
         self.max_idf: float = data["max_idf"]
-        # word -> the muscles whose complaints or activities use it, so that a history is only
-        # compared with the muscles it can match.
-        self.by_word: dict[str, set[str]] = {}
-        for mid, items in self.mimics.items():
+        # A complaint matches only when all its words were said, so it is indexed under one of
+        # them (the rarest); activity words count only when distinctive (idf above 1.5). A history
+        # is then compared with just the complaints and muscles its words can reach.
+        frequency: dict[str, int] = {}
+        for items in self.mimics.values():
             for _, words in items:
                 for w in words:
-                    self.by_word.setdefault(w, set()).add(mid)
+                    frequency[w] = frequency.get(w, 0) + 1
+        self.mimics_by_word: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
+        for mid, items in self.mimics.items():
+            for name, words in items:
+                key = min(words, key=lambda w: (frequency[w], w))
+                self.mimics_by_word.setdefault(key, []).append((mid, name, words))
+        self.activity_by_word: dict[str, list[str]] = {}
         for mid, words in self.activity.items():
             for w in words:
-                self.by_word.setdefault(w, set()).add(mid)
+                if self.idf[w] > DISTINCTIVE:
+                    self.activity_by_word.setdefault(w, []).append(mid)
 
     def scores(self, p: Presentation) -> dict[str, tuple[float, tuple[str, ...]]]:
         """muscle id -> (score in [0, 1], the complaints or words that matched)."""
@@ -198,19 +207,23 @@ class TextIndex:
         if not text.strip():
             return {}
         said = set(terms(text))
-        out: dict[str, tuple[float, tuple[str, ...]]] = {}
-        reached: set[str] = set()
+        matched: dict[str, list[str]] = {}
+        weight: dict[str, float] = {}
         for w in said:
-            reached.update(self.by_word.get(w, ()))
-        for muscle_id in sorted(reached):
-            mimics = self.mimics[muscle_id]
-            matched = [name for name, words in mimics if words <= said]
-            mimic_score = min(1.0, len(matched)) if matched else 0.0
-            shared = self.activity[muscle_id] & said
-            # Only distinctive words count: those in fewer than about a fifth of the muscles.
-            weight = sum(self.idf[w] for w in shared if self.idf[w] > 1.5)
-            activity_score = min(1.0, weight / (2 * self.max_idf))
+            for mid, name, words in self.mimics_by_word.get(w, ()):
+                if words <= said:
+                    matched.setdefault(mid, []).append(name)
+            for mid in self.activity_by_word.get(w, ()):
+                weight[mid] = weight.get(mid, 0.0) + self.idf[w]
+        out: dict[str, tuple[float, tuple[str, ...]]] = {}
+        order = self.mimics  # the atlas's order, so that listed complaints come out in it
+        for muscle_id in sorted(set(matched) | set(weight)):
+            names = matched.get(muscle_id, [])
+            if names:
+                names = [n for n, _ in order[muscle_id] if n in names]
+            mimic_score = 1.0 if names else 0.0
+            activity_score = min(1.0, weight.get(muscle_id, 0.0) / (2 * self.max_idf))
             score = MIMIC_WEIGHT * mimic_score + ACTIVITY_WEIGHT * activity_score
             if score > 0:
-                out[muscle_id] = (round(score, 4), tuple(matched[:2]))
+                out[muscle_id] = (round(score, 4), tuple(names[:2]))
         return out
