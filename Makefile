@@ -51,7 +51,8 @@ pytest: $(VENV)/.installed-test system-deps
 test: lint typecheck pytest
 
 bench: $(VENV)/.installed
-	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/assess_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
