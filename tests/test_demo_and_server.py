@@ -107,3 +107,40 @@ def test_settings_parse_the_environment_strictly(monkeypatch: pytest.MonkeyPatch
         database_from_url("mysql://x/y")
     with pytest.raises(ImproperlyConfigured, match="names no database"):
         database_from_url("postgresql://host:5432/")
+
+
+def test_knotwork_serve_runs_on_postgresql_from_the_database_url(
+    tmp_path: Path, postgres_server: dict[str, object]
+) -> None:
+    import psycopg
+
+    host, port_pg, user = postgres_server["host"], postgres_server["port"], postgres_server["user"]
+    with psycopg.connect(f"host={host} port={port_pg} user={user} dbname=postgres", autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS knotwork_serve")
+        conn.execute("CREATE DATABASE knotwork_serve")
+    port = free_port()
+    env = {
+        **os.environ,
+        "KNOTWORK_HOME": str(tmp_path / "home"),
+        "KNOTWORK_CACHE": str(tmp_path / "cache"),
+        "KNOTWORK_DATABASE_URL": f"postgresql://{user}@{host}:{port_pg}/knotwork_serve",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "knotwork", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        login = wait_for(f"http://127.0.0.1:{port}/admin/login/", process).decode()
+        assert "Username" in login  # the admin reads its session tables from PostgreSQL
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.communicate(timeout=30)
+    with psycopg.connect(f"host={host} port={port_pg} user={user} dbname=knotwork_serve") as conn:
+        tables = {r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'public'")}
+    assert "django_migrations" in tables and "auth_user" in tables
+    assert not (tmp_path / "home" / "knotwork.sqlite3").exists()
