@@ -197,8 +197,22 @@ def _presentation_from_form(data: Any) -> tuple[dict[str, Any], list[str]]:
     return doc, errors
 
 
-def _map_svg(painful: list[tuple[str, str]]) -> str:
-    return body_svg(dict.fromkeys(painful, "selected"), interactive=True, id_prefix="pick", title="Where does it hurt?")
+MAP_VIEWS = (
+    ("front", "Front of the body"),
+    ("back", "Back of the body"),
+    ("head-right", "Right side of the head"),
+    ("head-left", "Left side of the head"),
+)
+
+
+def _map_svgs(painful: list[tuple[str, str]]) -> list[str]:
+    """The pain map as one SVG per view, so that the page can lay them out for the screen
+    (four in a row on a desktop, two by two on a phone)."""
+    shading = dict.fromkeys(painful, "selected")
+    return [
+        mark_safe(body_svg(shading, views=(view,), interactive=True, id_prefix=f"pick-{view}", title=title))  # noqa: S308 - our own escaped SVG
+        for view, title in MAP_VIEWS
+    ]
 
 
 def where_it_hurts(request: HttpRequest) -> HttpResponse:
@@ -261,7 +275,7 @@ def where_it_hurts(request: HttpRequest) -> HttpResponse:
         return response
     answers = doc.get("screening", {})
     questions = vocab.screening_questions()
-    context["map"] = mark_safe(_map_svg(painful))  # noqa: S308 - our own escaped SVG
+    context["maps"] = _map_svgs(painful)
     context["screening_groups"] = [
         (
             title,
