@@ -40,7 +40,7 @@ ESSENTIAL, SPILLOVER, ADJACENT = 1.0, 0.6, 0.25
 SPILLOVER_FIT = 0.4
 TEXT_SHARE = 1 / 3
 MIN_CANDIDATES, MAX_CANDIDATES = 10, 15
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 class MuscleRef(NamedTuple):
@@ -122,9 +122,19 @@ def compile_atlas(atlas: Atlas) -> dict[str, Any]:
                     bits ^= low
                 fit_total = ess.bit_count() + SPILLOVER_FIT * spill.bit_count()
                 patterns.append((mi, side, slug, ess, spill, adjacent & ~zones, fit_total))
+    direct: list[list[int]] = [[] for _ in region_sides]
+    touching: list[list[int]] = [[] for _ in region_sides]
+    for pi, (_, _, _, ess, spill, adj, _) in enumerate(patterns):
+        for bits, postings in ((ess | spill, direct), (adj, touching)):
+            while bits:
+                low = bits & -bits
+                postings[low.bit_length() - 1].append(pi)
+                bits ^= low
     return {
         "version": SNAPSHOT_VERSION,
         "region_sides": region_sides,
+        "direct": [tuple(p) for p in direct],
+        "near": [tuple(p) for p in touching],
         "muscles": [
             (m.id, m.name, sorted({regions[z.region].group for tp in m.trigger_points for z in tp.zones}))
             for m in muscles
@@ -142,19 +152,10 @@ class Engine:
         self.index = {rs: i for i, rs in enumerate(self.region_sides)}
         self.muscles = [MuscleRef(id=i, name=n, groups=frozenset(g)) for i, n, g in data["muscles"]]
         self.patterns = [Pattern(*row) for row in data["patterns"]]
-        # For each region-side, the patterns whose zones cover or touch it: a drawing only
-        # needs the patterns its regions reach.
-        direct: list[list[int]] = [[] for _ in self.region_sides]
-        near: list[list[int]] = [[] for _ in self.region_sides]
-        for pi, pattern in enumerate(self.patterns):
-            for bits, postings in ((pattern.essential | pattern.spillover, direct), (pattern.adjacent, near)):
-                while bits:
-                    low = bits & -bits
-                    postings[low.bit_length() - 1].append(pi)
-                    bits ^= low
-        self.direct = [tuple(p) for p in direct]
-        self.near = [tuple(p) for p in near]
-        self.labels = [_label(rs) for rs in self.region_sides]
+        # For each region-side, the patterns whose zones cover it (direct) or touch it (near):
+        # a drawing only needs the patterns its regions reach.
+        self.direct: list[tuple[int, ...]] = data["direct"]
+        self.near: list[tuple[int, ...]] = data["near"]
         self.text = TextIndex(data["text"])
 
     @classmethod

@@ -166,40 +166,40 @@ def compile_text(muscles: list[Muscle]) -> dict[str, Any]:
         activity[m.id] = words
         df.update(words)
     n = max(1, len(muscles))
+    idf = {w: math.log(n / c) for w, c in df.items()}
+    # A complaint matches only when all its words were said, so it is indexed under one of them
+    # (the rarest); activity words count only when distinctive. A history is then compared with
+    # just the complaints and muscles its words can reach.
+    frequency: Counter[str] = Counter(w for items in mimics.values() for _, words in items for w in words)
+    mimics_by_word: dict[str, list[tuple[str, str, list[str]]]] = {}
+    for mid, items in mimics.items():
+        for name, words in items:
+            key = min(words, key=lambda w: (frequency[w], w))
+            mimics_by_word.setdefault(key, []).append((mid, name, words))
+    activity_by_word: dict[str, list[str]] = {}
+    for mid, words in activity.items():
+        for w in words:
+            if idf[w] > DISTINCTIVE:
+                activity_by_word.setdefault(w, []).append(mid)
     return {
-        "mimics": mimics,
-        "activity": activity,
-        "idf": {w: math.log(n / c) for w, c in df.items()},
+        "mimic_names": {mid: [name for name, _ in items] for mid, items in mimics.items()},
+        "mimics_by_word": mimics_by_word,
+        "activity_by_word": activity_by_word,
+        "idf": idf,
         "max_idf": math.log(n),
     }
 
 
 class TextIndex:
     def __init__(self, data: dict[str, Any]) -> None:
-        self.mimics: dict[str, list[tuple[str, frozenset[str]]]] = {
-            mid: [(name, frozenset(words)) for name, words in items] for mid, items in data["mimics"].items()
+        self.mimic_names: dict[str, list[str]] = data["mimic_names"]
+        self.mimics_by_word: dict[str, list[tuple[str, str, frozenset[str]]]] = {
+            key: [(mid, name, frozenset(words)) for mid, name, words in items]
+            for key, items in data["mimics_by_word"].items()
         }
-        self.activity: dict[str, frozenset[str]] = {mid: frozenset(w) for mid, w in data["activity"].items()}
+        self.activity_by_word: dict[str, list[str]] = data["activity_by_word"]
         self.idf: dict[str, float] = data["idf"]
         self.max_idf: float = data["max_idf"]
-        # A complaint matches only when all its words were said, so it is indexed under one of
-        # them (the rarest); activity words count only when distinctive (idf above 1.5). A history
-        # is then compared with just the complaints and muscles its words can reach.
-        frequency: dict[str, int] = {}
-        for items in self.mimics.values():
-            for _, words in items:
-                for w in words:
-                    frequency[w] = frequency.get(w, 0) + 1
-        self.mimics_by_word: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
-        for mid, items in self.mimics.items():
-            for name, words in items:
-                key = min(words, key=lambda w: (frequency[w], w))
-                self.mimics_by_word.setdefault(key, []).append((mid, name, words))
-        self.activity_by_word: dict[str, list[str]] = {}
-        for mid, words in self.activity.items():
-            for w in words:
-                if self.idf[w] > DISTINCTIVE:
-                    self.activity_by_word.setdefault(w, []).append(mid)
 
     def scores(self, p: Presentation) -> dict[str, tuple[float, tuple[str, ...]]]:
         """muscle id -> (score in [0, 1], the complaints or words that matched)."""
@@ -216,11 +216,11 @@ class TextIndex:
             for mid in self.activity_by_word.get(w, ()):
                 weight[mid] = weight.get(mid, 0.0) + self.idf[w]
         out: dict[str, tuple[float, tuple[str, ...]]] = {}
-        order = self.mimics  # the atlas's order, so that listed complaints come out in it
+        order = self.mimic_names  # the atlas's order, so that listed complaints come out in it
         for muscle_id in sorted(set(matched) | set(weight)):
             names = matched.get(muscle_id, [])
             if names:
-                names = [n for n, _ in order[muscle_id] if n in names]
+                names = [n for n in order[muscle_id] if n in names]
             mimic_score = 1.0 if names else 0.0
             activity_score = min(1.0, weight.get(muscle_id, 0.0) / (2 * self.max_idf))
             score = MIMIC_WEIGHT * mimic_score + ACTIVITY_WEIGHT * activity_score
