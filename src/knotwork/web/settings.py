@@ -10,6 +10,13 @@ Environment:
   KNOTWORK_DEBUG           true/false (default false)
   KNOTWORK_ALLOWED_HOSTS   comma-separated host names (default localhost,127.0.0.1,[::1])
   KNOTWORK_SECURE          true behind HTTPS: secure cookies, HSTS, SSL redirect (default false)
+  KNOTWORK_EMAIL_URL       how email leaves: smtp://user:password@host:port (STARTTLS with
+                           ?tls=true), smtps://... (TLS from the start), console: (print) or
+                           memory: (tests); default smtp://localhost:25
+  KNOTWORK_EMAIL_FROM      sender address (default Knotwork <bookings@localhost>)
+  KNOTWORK_SITE_URL        the public address used in emailed links (default http://127.0.0.1:8000)
+  KNOTWORK_TASKS           database (default: django-tasks-db, run `knotwork manage clinic_worker`)
+                           or immediate (emails sent inside the request)
 """
 
 from __future__ import annotations
@@ -89,6 +96,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "knotwork.web",
+    "django_tasks_db",
+    "knotwork.clinic",
 ]
 
 MIDDLEWARE = [
@@ -181,4 +190,55 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+
+# Clinic booking: email and background tasks (see docs/booking.md).
+
+
+def email_from_url(url: str) -> dict[str, object]:
+    """Django email settings for KNOTWORK_EMAIL_URL."""
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme == "memory":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured(
+            "KNOTWORK_EMAIL_URL must start with smtp://, smtps://, console: or memory: "
+            f"(got {parts.scheme or 'nothing'}:)"
+        )
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise ImproperlyConfigured(f"KNOTWORK_EMAIL_URL has a bad port: {error}") from None
+    query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
+    tls = query.get("tls", "false").lower() in {"1", "true", "yes", "on"}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": port or (465 if parts.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": tls and parts.scheme == "smtp",
+        "EMAIL_TIMEOUT": 20,
+    }
+
+
+globals().update(email_from_url(os.environ.get("KNOTWORK_EMAIL_URL") or "smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = os.environ.get("KNOTWORK_EMAIL_FROM") or "Knotwork <bookings@localhost>"
+KNOTWORK_SITE_URL = (os.environ.get("KNOTWORK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+_tasks = (os.environ.get("KNOTWORK_TASKS") or "database").strip().lower()
+if _tasks not in {"database", "immediate"}:
+    raise ImproperlyConfigured(f"KNOTWORK_TASKS must be database or immediate, not {_tasks!r}")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if _tasks == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
 }

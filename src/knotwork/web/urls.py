@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
+from knotwork.api.ops import readyz
+from knotwork.api.v1 import api as api_v1
 from knotwork.web import views
 
 urlpatterns = [
@@ -10,5 +12,8 @@ urlpatterns = [
     path("atlas/<slug:muscle_id>/referral.svg", views.muscle_svg, name="muscle-svg"),
     path("where/", views.where_it_hurts, name="where"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("api/v1/", api_v1.urls),
+    path("", include("knotwork.clinic.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Demo data: a staff login for the admin. Idempotent: running it twice changes nothing."""
+"""Demo data: a staff login for the admin and a booking-ready clinic. Idempotent: running it twice changes nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from knotwork.atlas.load import load_atlas
+from knotwork.clinic.demo import load_demo_clinic
 from knotwork.web.server import DEMO_PASSWORD, DEMO_USER
 
 
@@ -25,6 +26,12 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = True
             user.set_password(DEMO_PASSWORD)
             user.save()
+        clinic, clinic_created = load_demo_clinic()
+        self.stdout.write(
+            f"demo clinic {clinic.name!r} {'created' if clinic_created else 'already there'}: "
+            f"{clinic.therapists.count()} therapists, {clinic.services.count()} services, "
+            f"{clinic.appointments.count()} appointments"
+        )
         tps = sum(len(m.trigger_points) for m in atlas.muscles.values())
         self.stdout.write(
             f"demo data ready: atlas of {len(atlas.muscles)} muscles and {tps} trigger points; "

@@ -1,0 +1,1 @@
+"""Knotwork's public JSON API (django-ninja): ``/api/v1/`` and its OpenAPI schema."""

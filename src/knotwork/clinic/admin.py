@@ -1,0 +1,160 @@
+"""Django admin for everything in the clinic. Join rows get their clinic from their service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from knotwork.clinic.models import (
+    Appointment,
+    Client,
+    Clinic,
+    Delivery,
+    Room,
+    Service,
+    ServiceRoom,
+    ServiceTherapist,
+    Therapist,
+    TimeOff,
+    WaitlistEntry,
+    WorkingHours,
+)
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "slug", "time_zone", "phone", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class WorkingHoursInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = WorkingHours
+    exclude = ["clinic"]
+    extra = 0
+
+
+@admin.register(Therapist)
+class TherapistAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["display_name", "clinic", "user", "active"]
+    list_filter = ["clinic", "active"]
+    inlines = [WorkingHoursInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for instance in formset.save(commit=False):
+            instance.clinic = form.instance.clinic
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+class ServiceTherapistInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ServiceTherapist
+    exclude = ["clinic"]
+    extra = 0
+
+
+class ServiceRoomInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ServiceRoom
+    exclude = ["clinic"]
+    extra = 0
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "name",
+        "clinic",
+        "duration_minutes",
+        "price",
+        "buffer_before_minutes",
+        "buffer_after_minutes",
+        "bookable_online",
+        "active",
+    ]
+    list_filter = ["clinic", "bookable_online", "active"]
+    inlines = [ServiceTherapistInline, ServiceRoomInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for instance in formset.save(commit=False):
+            instance.clinic = form.instance.clinic
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "clinic", "active"]
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["therapist", "weekday", "starts", "ends", "clinic"]
+    list_filter = ["clinic", "therapist", "weekday"]
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["therapist", "start", "end", "reason", "clinic"]
+    list_filter = ["clinic", "therapist"]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "email", "phone", "consent_to_contact", "clinic"]
+    search_fields = ["name", "email", "phone"]
+    list_filter = ["clinic", "consent_to_contact"]
+
+
+class DeliveryInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Delivery
+    fields = ["kind", "to", "status", "error", "attempts", "created_at", "sent_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Overlaps are refused by the database; for day-to-day changes use the staff calendar,
+    which also emails the client."""
+
+    list_display = ["start", "end", "therapist", "service", "client", "room", "status", "source"]
+    list_filter = ["clinic", "status", "source", "therapist"]
+    date_hierarchy = "start"
+    search_fields = ["client__name", "client__email"]
+    raw_id_fields = ["client"]
+    readonly_fields = ["blocked_start", "blocked_end", "idempotency_key", "request_fingerprint", "sequence"]
+    inlines = [DeliveryInline]
+
+    def save_model(self, request: HttpRequest, obj: Appointment, form: Any, change: bool) -> None:
+        # The blocked range always follows the service's buffers, never typed by hand.
+        obj.blocked_start = obj.start - obj.service.buffer_before
+        obj.blocked_end = obj.end + obj.service.buffer_after
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["created_at", "kind", "to", "status", "error", "attempts", "appointment"]
+    list_filter = ["clinic", "kind", "status"]
+    readonly_fields = [
+        "clinic",
+        "appointment",
+        "kind",
+        "for_start",
+        "to",
+        "subject",
+        "status",
+        "error",
+        "attempts",
+        "sent_at",
+    ]
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["client", "service", "therapist", "earliest", "latest", "status", "offered_at"]
+    list_filter = ["clinic", "status", "service"]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ClinicConfig(AppConfig):
+    name = "knotwork.clinic"
+    label = "clinic"
+    verbose_name = "Clinic"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from knotwork.clinic import guards
+
+        # SQLite rebuilds a table for most schema changes and drops its triggers with it, so
+        # the overlap triggers are (re)created after every migrate rather than once.
+        post_migrate.connect(guards.install_sqlite_triggers, sender=self)
