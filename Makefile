@@ -24,11 +24,14 @@ demo: $(VENV)/.installed
 	$(BIN)/knotwork demo --port $(PORT)
 
 # Debian's PostgreSQL (a throwaway cluster per test run) and Chromium (driven by Playwright),
-# installed with apt-get when missing and we are root.
+# and Pango with a font for WeasyPrint (the PDF handout), installed with apt-get when missing
+# and we are root.
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	{ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q libpangoft2-1.0.so.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing$$missing with apt-get"; \
