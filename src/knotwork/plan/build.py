@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -365,7 +366,9 @@ def plan_course(
         next_index = index + 1
         final = next_index >= len(ladder)
         number = len(reviews) + 1
-        readings = [] if pending else readings_for(outcomes, last, last_review_date, rules)
+        # Readings from after the first session on: a reading from before treatment is a baseline.
+        since = last_review_date or sessions[0].date
+        readings = [] if pending else readings_for(outcomes, last, since, rules)
         if not readings or reference is None or baseline is None:
             review = Review(
                 number=number,
@@ -456,7 +459,14 @@ def plan_course(
             index = next_index
         previous = last
         begin = next_begin(rules.steps[ladder[index]], last)
+    # Sessions up to the last review done have happened as planned: they depend on nothing any more.
+    settled = max((r.after_session for r in reviews if r.status == "done"), default=0)
+    sessions = [replace(s, provisional=False, notes=_settled(s.notes)) if s.number <= settled else s for s in sessions]
     return sessions, reviews, ended, notes
+
+
+def _settled(notes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n for n in notes if not n.startswith("Provisional"))
 
 
 def _points(n: float) -> str:
@@ -464,8 +474,6 @@ def _points(n: float) -> str:
 
 
 def _with_review(s: Session, number: int) -> Session:
-    from dataclasses import replace
-
     return replace(s, review=number)
 
 
