@@ -8,6 +8,7 @@ database leave the CPU to the others, hence 2 x cores workers by default.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,10 @@ def demo(*, port: int) -> int:
     os.environ.pop("KNOTWORK_DATABASE_URL", None)
     home = Path(os.environ.setdefault("KNOTWORK_HOME", "var")).resolve()
     os.environ["KNOTWORK_HOME"] = str(home)
+    # Demo emails (booking confirmations, reminders) are printed by the worker unless an SMTP
+    # server is configured; their links point at this demo.
+    os.environ.setdefault("KNOTWORK_EMAIL_URL", "console:")
+    os.environ.setdefault("KNOTWORK_SITE_URL", f"http://127.0.0.1:{port}")
     prepare()
     from django.core.management import call_command
 
@@ -85,10 +90,22 @@ def demo(*, port: int) -> int:
     print(
         f"\nKnotwork demo: http://127.0.0.1:{port}/\n"
         f"  data in {home} (SQLite)\n"
-        f"  staff login at http://127.0.0.1:{port}/admin/ as {DEMO_USER} / {DEMO_PASSWORD} (demo only)\n",
+        f"  staff login at http://127.0.0.1:{port}/admin/ as {DEMO_USER} / {DEMO_PASSWORD} (demo only)\n"
+        f"  book at http://127.0.0.1:{port}/book/, staff calendar at http://127.0.0.1:{port}/clinic/\n"
+        "  emails are printed here (KNOTWORK_EMAIL_URL to send them); reminders run every minute\n",
         flush=True,
     )
-    return run_gunicorn(host="127.0.0.1", port=port, workers=2)
+    worker = start_clinic_worker()
+    try:
+        return run_gunicorn(host="127.0.0.1", port=port, workers=2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+
+
+def start_clinic_worker() -> subprocess.Popen[bytes]:
+    """The clinic's background worker (queued emails, reminders) beside the web server."""
+    return subprocess.Popen([sys.executable, "-m", "knotwork", "manage", "clinic_worker"])
 
 
 if __name__ == "__main__":  # pragma: no cover

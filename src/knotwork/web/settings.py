@@ -196,13 +196,13 @@ LOGGING = {
 # Clinic booking: email and background tasks (see docs/booking.md).
 
 
-def email_from_url(url: str) -> dict[str, object]:
-    """Django email settings for KNOTWORK_EMAIL_URL."""
+def mailer_from_url(url: str) -> dict[str, object]:
+    """Django's default mailer (the MAILERS setting) for KNOTWORK_EMAIL_URL."""
     parts = urlsplit(url)
     if parts.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "memory":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if parts.scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured(
             "KNOTWORK_EMAIL_URL must start with smtp://, smtps://, console: or memory: "
@@ -213,20 +213,24 @@ def email_from_url(url: str) -> dict[str, object]:
     except ValueError as error:
         raise ImproperlyConfigured(f"KNOTWORK_EMAIL_URL has a bad port: {error}") from None
     query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
-    tls = query.get("tls", "false").lower() in {"1", "true", "yes", "on"}
+    tls = query.get("tls", "false").lower()
+    if tls not in {"true", "false"}:
+        raise ImproperlyConfigured(f"KNOTWORK_EMAIL_URL: tls must be true or false, not {tls!r}")
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": port or (465 if parts.scheme == "smtps" else 25),
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_SSL": parts.scheme == "smtps",
-        "EMAIL_USE_TLS": tls and parts.scheme == "smtp",
-        "EMAIL_TIMEOUT": 20,
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname or "localhost",
+            "port": port or (465 if parts.scheme == "smtps" else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": parts.scheme == "smtps",
+            "use_tls": tls == "true" and parts.scheme == "smtp",
+            "timeout": 20,
+        },
     }
 
 
-globals().update(email_from_url(os.environ.get("KNOTWORK_EMAIL_URL") or "smtp://localhost:25"))
+MAILERS = {"default": mailer_from_url(os.environ.get("KNOTWORK_EMAIL_URL") or "smtp://localhost:25")}
 DEFAULT_FROM_EMAIL = os.environ.get("KNOTWORK_EMAIL_FROM") or "Knotwork <bookings@localhost>"
 KNOTWORK_SITE_URL = (os.environ.get("KNOTWORK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
