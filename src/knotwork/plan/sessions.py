@@ -43,7 +43,8 @@ def check_overrides(overrides: Sequence[Override], targets: Sequence[Target]) ->
         if o.muscle is not None and o.muscle not in target_ids:
             problems.append(f"{here}.muscle: {o.muscle!r} is not one of the target muscles ({', '.join(target_ids)})")
         if not o.reason.strip():
-            problems.append(f"{here}.reason: required: say why the technique is {o.action}ed")
+            done = {"add": "added", "remove": "removed"}.get(o.action, "changed")
+            problems.append(f"{here}.reason: required: say why the technique is {done}")
     return problems
 
 
