@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from knotwork.clinic.emails import appointment_message, deliver
@@ -75,7 +76,16 @@ def reminders_send_due(*, now: datetime | None = None) -> dict[str, int]:
                 start__lte=now + timedelta(hours=clinic.reminder_hours),
                 client__consent_to_contact=True,
             )
-            .exclude(deliveries__kind=DeliveryKind.REMINDER, deliveries__status=DeliveryStatus.SENT)
+            .exclude(
+                Exists(
+                    Delivery.objects.filter(
+                        appointment=OuterRef("pk"),
+                        kind=DeliveryKind.REMINDER,
+                        for_start=OuterRef("start"),
+                        status__in=[DeliveryStatus.SENT, DeliveryStatus.SENDING],
+                    )
+                )
+            )
             .select_related("clinic", "client", "service", "therapist", "room")
         )
         for appointment in due:

@@ -8,9 +8,11 @@ treatment room only.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -60,3 +62,47 @@ def small_clinic(*, slug: str = "small", phone: str = "0117 496 0999", weekdays:
         ServiceRoom.objects.create(clinic=clinic, service=massage, room=room)
     ServiceRoom.objects.create(clinic=clinic, service=needling, room=treatment)
     return SmallClinic(clinic, alice, bob, massage, needling, treatment, studio)
+
+
+class LoopbackSMTP:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, from the test extra) that keeps what it receives.
+
+    Use as a context manager; ``messages`` holds each received ``email.message.EmailMessage``
+    and ``url`` is the matching KNOTWORK_EMAIL_URL."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        self.port = 0
+        self._controller: Any = None
+
+    def __enter__(self) -> LoopbackSMTP:
+        from email import message_from_bytes, policy
+
+        from aiosmtpd.controller import Controller
+
+        received = self.messages
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                received.append(message_from_bytes(envelope.original_content, policy=policy.default))
+                return "250 Message accepted for delivery"
+
+        with socket.socket() as probe:  # a free port (aiosmtpd checks it by connecting, so not 0)
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def mailer(self) -> dict[str, Any]:
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 10},
+        }
+
+    def __exit__(self, *exc: object) -> None:
+        self._controller.stop()
