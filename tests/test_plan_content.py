@@ -290,3 +290,17 @@ def test_no_pain_and_no_muscles_is_an_error_naming_muscles() -> None:
         make_plan(presentation(pain=[]), start=START)
     plan = make_plan(presentation(pain=[]), start=START, muscles=["temporalis"])
     assert plan.targets[0].side == "bilateral" and plan.targets[0].score is None
+
+
+def test_every_rule_is_documented_with_its_sources() -> None:
+    from pathlib import Path
+
+    from knotwork.plan.rules import RULES
+    from knotwork.plan.sources import citation
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "plan.md").read_text()
+    for rule in RULES:
+        assert f"`{rule.code}`" in docs, rule.code
+        assert rule.sources and all(citation(k) for k in rule.sources)
+        assert rule.evidence in {"trial", "consensus", "expert-opinion", "inference"}
+    assert next(r for r in RULES if r.code == "dry-needling-spacing").evidence == "inference"

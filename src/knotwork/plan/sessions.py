@@ -28,7 +28,7 @@ def short_name(code: str) -> str:
 def check_overrides(overrides: Sequence[Override], targets: Sequence[Target]) -> list[str]:
     problems: list[str] = []
     techniques = vocab.techniques()
-    target_ids = {t.muscle for t in targets}
+    target_ids = [t.muscle for t in targets]
     for i, o in enumerate(overrides):
         here = f"overrides[{i}]"
         if o.action not in ("add", "remove"):
