@@ -32,6 +32,7 @@ p { margin: 1.5mm 0; }
 .box ul { margin: 1mm 0; padding-left: 5mm; }
 table { border-collapse: collapse; width: 100%; font-size: 10pt; }
 th, td { text-align: left; padding: 1.4mm 2mm; border-bottom: 1px solid #ddd; vertical-align: top; }
+td:nth-child(2), td:nth-child(3) { white-space: nowrap; }
 th { background: #f3ece8; }
 tr.tentative td { color: #555; font-style: italic; }
 .tag { display: inline-block; font-size: 8.5pt; padding: 0 1.5mm; border-radius: 1mm; background: #f3ece8;
