@@ -18,6 +18,8 @@ from knotwork.plan import schedule
 from knotwork.plan.adapt import judge, mean_pain, readings_for
 from knotwork.plan.home import home_programme
 from knotwork.plan.model import (
+    HomeExercise,
+    LeftOut,
     Outcome,
     Override,
     Plan,
@@ -29,7 +31,7 @@ from knotwork.plan.model import (
     Treatment,
 )
 from knotwork.plan.rules import DEFAULT_RULES, SEVERITIES, Rules
-from knotwork.plan.schedule import DAY_NAMES, Calendar, local_datetime, next_begin, step_dates
+from knotwork.plan.schedule import Calendar, local_datetime, next_begin, step_dates
 from knotwork.plan.sessions import check_overrides, plan_treatment, uses
 
 if TYPE_CHECKING:
@@ -212,78 +214,77 @@ def make_plan(
 
     notes: list[str] = []
     rules_used = ["refer-first"] if a.screen.urgency != "none" else []
-    common = {
-        "assessment": a,
-        "urgency": a.screen.urgency,
-        "referral_note": REFERRAL_NOTES.get(a.screen.urgency),
-        "severity": choice,
-        "start": start,
-        "time": t,
-        "timezone": zone_name,
-        "session_minutes": minutes,
-        "working_days": tuple(sorted(set(days))),
-        "closed": tuple(sorted(set(closed))),
-        "bank_holidays": bank_holidays,
-        "targets": tuple(targets),
-        "overrides": tuple(overrides),
-        "outcomes": tuple(outcomes),
-        "key": plan_key(a.presentation, start),
-    }
-    if a.screen.urgency in ("emergency", "urgent"):
+    treatment: tuple[Treatment, ...] = ()
+    sessions: list[Session] = []
+    reviews: list[Review] = []
+    home: tuple[HomeExercise, ...] = ()
+    home_left_out: tuple[LeftOut, ...] = ()
+    ended: Literal["maintenance", "refer", "open", "refer-first"] = "refer-first"
+    refer_first = a.screen.urgency in ("emergency", "urgent")
+    if refer_first:
         notes += [r.message for r in a.screen.reasons]
-        return Plan(
-            status="refer-first",
-            treatment=(),
-            sessions=(),
-            reviews=(),
-            home_programme=(),
-            home_left_out=(),
-            maintenance=None,
-            ended="refer-first",
-            notes=tuple(notes),
-            rules_used=tuple(rules_used),
-            **common,  # type: ignore[arg-type]
+    else:
+        treatment = plan_treatment(
+            targets, atlas, a.screen.precautions, overrides, None if offered is None else frozenset(offered)
         )
-
-    treatment = plan_treatment(
-        targets, atlas, a.screen.precautions, overrides, None if offered is None else frozenset(offered)
-    )
-    if worst is None:
-        notes.append(basis)
-    if a.screen.urgency == "routine":
-        notes += [r.message for r in a.screen.reasons]
-    notes += [n.message for n in a.screen.notes]
-    if not a.presentation.screening:
-        notes.append("The screening questions were not answered: ask them before treating, then re-plan.")
-    needling = uses(treatment, "dry-needling")
-    min_gap = rules.needling_gap_days if needling else 1
-    shut = set(closed)
-    if bank_holidays:
-        shut |= {d for year in range(start.year, start.year + 3) for d in schedule.bank_holidays(year, bank_holidays)}
-    cal = Calendar(tuple(sorted(set(days))), frozenset(shut))
-    sessions, reviews, ended, course_notes = plan_course(
-        final_severity, start, cal, rules, min_gap, outcomes, worst, tuple(t.muscle for t in targets), zone, t, minutes
-    )
-    notes += course_notes
-    home, home_left_out = home_programme(targets, atlas, a.screen.precautions)
-    rules_used += ["severity", "targets", "frequency", "session-length", "working-days", "reviews", "precautions"]
-    if needling:
-        rules_used.append("dry-needling-spacing")
-    if any(r.status == "done" for r in reviews):
-        rules_used += ["improvement", "no-improvement"]
-    rules_used += ["maintenance", "hydration-nutrition"]
+        if worst is None:
+            notes.append(basis)
+        if a.screen.urgency == "routine":
+            notes += [r.message for r in a.screen.reasons]
+        notes += [n.message for n in a.screen.notes]
+        if not a.presentation.screening:
+            notes.append("The screening questions were not answered: ask them before treating, then re-plan.")
+        needling = uses(treatment, "dry-needling")
+        shut = set(closed)
+        if bank_holidays:
+            shut |= {d for y in range(start.year, start.year + 3) for d in schedule.bank_holidays(y, bank_holidays)}
+        sessions, reviews, ended, course_notes = plan_course(
+            final_severity,
+            start,
+            Calendar(tuple(sorted(set(days))), frozenset(shut)),
+            rules,
+            rules.needling_gap_days if needling else 1,
+            outcomes,
+            worst,
+            tuple(target.muscle for target in targets),
+            zone,
+            t,
+            minutes,
+        )
+        notes += course_notes
+        home, home_left_out = home_programme(targets, atlas, a.screen.precautions)
+        rules_used += ["severity", "targets", "frequency", "session-length", "working-days", "reviews", "precautions"]
+        if needling:
+            rules_used.append("dry-needling-spacing")
+        if any(r.status == "done" for r in reviews):
+            rules_used += ["improvement", "no-improvement"]
+        rules_used += ["maintenance", "hydration-nutrition"]
     return Plan(
-        status="active",
+        assessment=a,
+        status="refer-first" if refer_first else "active",
+        urgency=a.screen.urgency,
+        referral_note=REFERRAL_NOTES.get(a.screen.urgency),
+        severity=choice,
+        start=start,
+        time=t,
+        timezone=zone_name,
+        session_minutes=minutes,
+        working_days=tuple(sorted(set(days))),
+        closed=tuple(sorted(set(closed))),
+        bank_holidays=bank_holidays,
+        targets=tuple(targets),
         treatment=treatment,
+        overrides=tuple(overrides),
         sessions=tuple(sessions),
         reviews=tuple(reviews),
         home_programme=home,
         home_left_out=home_left_out,
         maintenance=rules.maintenance if ended == "maintenance" else None,
         ended=ended,
+        outcomes=tuple(outcomes),
         notes=tuple(dict.fromkeys(notes)),
         rules_used=tuple(dict.fromkeys(rules_used)),
-        **common,  # type: ignore[arg-type]
+        key=plan_key(a.presentation, start),
     )
 
 
@@ -484,10 +485,3 @@ def _due_message(rules: Rules, label: str, next_label: str | None) -> str:
         f"{rules.improvement_fraction:.0%} since the last change of frequency, {then}; if not, re-assess and keep "
         f"{label.lower()}; not improved at {rules.refer_after} reviews in a row: refer."
     )
-
-
-def working_day_names(days: Iterable[int]) -> list[str]:
-    return [DAY_NAMES[d] for d in sorted(set(days))]
-
-
-__all__ = ["Treatment", "make_plan"]
