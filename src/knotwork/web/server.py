@@ -39,6 +39,11 @@ def prepare() -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    # gunicorn forks its workers from this process: a database connection opened here would be
+    # shared by all of them (PostgreSQL answers then get mixed up between workers).
+    from django.db import connections
+
+    connections.close_all()
 
 
 def run_gunicorn(*, host: str, port: int, workers: int | None) -> int:
@@ -87,6 +92,9 @@ def demo(*, port: int) -> int:
     from django.core.management import call_command
 
     call_command("load_demo", verbosity=1)
+    from django.db import connections
+
+    connections.close_all()  # not to be inherited by gunicorn's forked workers (see prepare)
     print(
         f"\nKnotwork demo: http://127.0.0.1:{port}/\n"
         f"  data in {home} (SQLite)\n"
