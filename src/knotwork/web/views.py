@@ -6,6 +6,7 @@ Views parse input, call the core, render. The atlas is read from its files once 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -264,6 +265,8 @@ def where_it_hurts(request: HttpRequest) -> HttpResponse:
             for c in (assessment.candidates[:MAX_RESULTS] if assessment else ())
         ],
         "precaution_names": {code: t.name.split(" (")[0] for code, t in vocab.techniques().items()},
+        # Offered only for a drawing read without errors, so the plan is made from what was shown.
+        "presentation_json": json.dumps(doc) if assessment and not errors else "",
         "painful_count": len(painful),
     }
     if _is_htmx(request):
