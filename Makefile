@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export KNOTWORK_HOME ?= $(CURDIR)/var
 
-.PHONY: demo test lint typecheck pytest system-deps bench clean
+.PHONY: demo test lint typecheck pytest runtime-deps system-deps bench clean
 
 $(BIN)/python:
 	@PY=$$(scripts/find-python) || exit 1; echo "Using $$PY"; "$$PY" -m venv $(VENV)
@@ -20,26 +20,36 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/uv pip install --python $(BIN)/python --quiet -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed runtime-deps
 	$(BIN)/knotwork demo --port $(PORT)
 
-# Debian's PostgreSQL (a throwaway cluster per test run) and Chromium (driven by Playwright),
-# and Pango with a font for WeasyPrint (the PDF handout), installed with apt-get when missing
-# and we are root.
-system-deps:
-	@missing=""; \
-	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	{ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q libpangoft2-1.0.so.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+# Debian packages, installed with apt-get when missing and we are root (otherwise the command
+# to run is printed): what the app needs at run time (Pango and a font for WeasyPrint, the PDF
+# handout), and what the tests need besides (PostgreSQL for a throwaway cluster per test run,
+# Chromium driven by Playwright).
+define apt_install
+	@missing="$(strip $(1))"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing$$missing with apt-get"; \
+	    echo "Installing $$missing with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Missing:$$missing. Install with: sudo apt-get install$$missing" >&2; exit 1; \
+	    echo "Missing: $$missing. Install with: sudo apt-get install $$missing" >&2; $(2) \
 	  fi; \
 	fi
+endef
+HAVE_PANGO := $(shell { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q libpangoft2-1.0.so.0 && echo yes)
+HAVE_FONT := $(shell [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && echo yes)
+HAVE_PG := $(shell ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
+HAVE_CHROMIUM := $(shell [ -x /usr/bin/chromium ] && echo yes)
+RUNTIME_MISSING := $(if $(HAVE_PANGO),,libpango-1.0-0 libpangoft2-1.0-0) $(if $(HAVE_FONT),,fonts-dejavu-core)
+TEST_MISSING := $(if $(HAVE_PG),,postgresql) $(if $(HAVE_CHROMIUM),,chromium)
+
+runtime-deps:
+	$(call apt_install,$(RUNTIME_MISSING),echo "(the PDF handout will not work until then)";)
+
+system-deps:
+	$(call apt_install,$(RUNTIME_MISSING) $(TEST_MISSING),exit 1;)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

@@ -169,7 +169,13 @@ def _output(request: HttpRequest, kind: str) -> HttpResponse:
     if kind == "html":
         return HttpResponse(mark_safe(handout_html(plan)), content_type="text/html; charset=utf-8")  # noqa: S308 - our own escaped HTML
     if kind == "pdf":
-        response = HttpResponse(handout_pdf(plan), content_type="application/pdf")
+        try:
+            pdf = handout_pdf(plan)
+        except (ImportError, OSError) as exc:
+            # WeasyPrint needs Debian's Pango; say so instead of failing with a server error.
+            message = f"The PDF needs Pango on the server (apt-get install libpango-1.0-0 libpangoft2-1.0-0): {exc}"
+            return render(request, "web/plan_error.html", {"errors": [message]}, status=503)
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="knotwork-home-programme.pdf"'
         return response
     response = HttpResponse(plan_ics(plan), content_type="text/calendar; charset=utf-8")
