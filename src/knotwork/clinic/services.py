@@ -214,14 +214,19 @@ def appointment_book(
         # fairer, but the order of the clinic's list is predictable for the staff.
         candidates = [t for t in candidates if t.pk in offered]
 
+    # Read before taking the write lock (SQLite) what rarely races: time off and free rooms.
+    # A room taken meanwhile is refused by the database at the insert, and the next is tried.
+    candidates = [c for c in candidates if not _time_off_clash(clinic, c.pk, start, end)]
+    rooms = _free_rooms(service, blocked) if candidates else []
     appointment: Appointment | None = None
-    if candidates:
+    if candidates and rooms:
         with transaction.atomic():
             booked_client = client_for_booking(clinic=clinic, details=details, now=now)
             for candidate in candidates:
-                if _therapist_clash(candidate.pk, blocked) or _time_off_clash(clinic, candidate.pk, start, end):
+                # The overlap check inside the write transaction (the database checks again).
+                if _therapist_clash(candidate.pk, blocked):
                     continue
-                for room in _free_rooms(service, blocked):
+                for room in rooms:
                     try:
                         with transaction.atomic():  # a savepoint: a refused insert leaves the rest intact
                             appointment = Appointment.objects.create(
