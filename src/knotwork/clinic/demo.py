@@ -127,13 +127,14 @@ def _demo_appointments(
             closes = wall_to_utc(day, hours.ends, clinic.zone)
             while True:
                 service = rng.choice([s for s in services if therapist in s.therapists.all()])
-                start = cursor + timedelta(minutes=15 * rng.randint(0, 6))
+                # On the quarter-hour grid that online booking offers.
+                start = cursor + timedelta(minutes=(-cursor.minute) % 15 + 15 * rng.randint(0, 4))
                 end = start + service.duration
                 blocked = (start - service.buffer_before, end + service.buffer_after)
                 if end > closes:
                     break
                 cursor = blocked[1]
-                if rng.random() < 0.45:
+                if rng.random() < 0.35:
                     continue  # a gap left free
                 room = next(
                     (
