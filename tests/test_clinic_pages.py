@@ -285,3 +285,33 @@ def test_staff_add_to_the_waitlist_and_see_the_emails_sent(client: Client, small
     assert response.status_code == 302 and WaitlistEntry.objects.get().client.email == "dave@example.com"
     assert "Dave" in client.get("/clinic/waitlist/").content.decode()
     assert "Emails sent" in client.get("/clinic/messages/").content.decode()
+
+
+def test_the_admin_lists_every_clinic_model_and_refuses_an_overlap_with_a_message(
+    client: Client, small: SmallClinic
+) -> None:
+    admin = get_user_model().objects.create_superuser("owner", "owner@example.com", "owner-password-123")
+    client.force_login(admin)
+    for model in ("clinic", "therapist", "room", "service", "workinghours", "timeoff", "client", "appointment"):
+        assert client.get(f"/admin/clinic/{model}/").status_code == 200, model
+    for model in ("delivery", "waitlistentry"):
+        assert client.get(f"/admin/clinic/{model}/").status_code == 200, model
+    existing = staff_book(small, wall_to_utc(next_weekday(), time(10), LONDON))
+    local = existing.start.astimezone(LONDON)
+    form = {
+        "clinic": small.clinic.pk,
+        "client": existing.client_id,
+        "therapist": small.alice.pk,
+        "service": small.massage.pk,
+        "start_0": local.date().isoformat(),
+        "start_1": "10:30:00",
+        "end_0": local.date().isoformat(),
+        "end_1": "11:30:00",
+        "status": "booked",
+        "source": "staff",
+        "deliveries-TOTAL_FORMS": 0,
+        "deliveries-INITIAL_FORMS": 0,
+    }
+    response = client.post("/admin/clinic/appointment/add/", form)
+    assert response.status_code == 200 and "another appointment then" in response.content.decode()
+    assert Appointment.objects.count() == 1

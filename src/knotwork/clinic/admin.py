@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from knotwork.clinic.models import (
     Appointment,
+    AppointmentStatus,
     Client,
     Clinic,
     Delivery,
@@ -116,11 +118,34 @@ class DeliveryInline(admin.TabularInline):  # type: ignore[type-arg]
     can_delete = False
 
 
+class AppointmentAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Refuses an overlap with a message rather than the database's error page."""
+
+    class Meta:
+        model = Appointment
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field; read-only ones are listed below
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        service, start, end = data.get("service"), data.get("start"), data.get("end")
+        if not (service and start and end) or data.get("status") == AppointmentStatus.CANCELLED:
+            return data
+        blocked = (start - service.buffer_before, end + service.buffer_after)
+        others = Appointment.objects.exclude(status=AppointmentStatus.CANCELLED).exclude(pk=self.instance.pk)
+        overlapping = others.filter(blocked_start__lt=blocked[1], blocked_end__gt=blocked[0])
+        if data.get("therapist") and overlapping.filter(therapist=data["therapist"]).exists():
+            raise forms.ValidationError("The therapist has another appointment then (buffers included).")
+        if data.get("room") and overlapping.filter(room=data["room"]).exists():
+            raise forms.ValidationError("The room is taken then (buffers included).")
+        return data
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Overlaps are refused by the database; for day-to-day changes use the staff calendar,
     which also emails the client."""
 
+    form = AppointmentAdminForm
     list_display = ["start", "end", "therapist", "service", "client", "room", "status", "source"]
     list_filter = ["clinic", "status", "source", "therapist"]
     date_hierarchy = "start"
