@@ -20,7 +20,7 @@ from typing import Any
 
 import msgspec
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, NinjaAPI, Query, Router
+from ninja import Header, NinjaAPI, Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
@@ -205,7 +205,7 @@ def book(
         alias="Idempotency-Key",
         description="any unique string; repeating a request with it returns the first result",
     ),
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     clinic = selectors.clinic_current()
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
         raise field_error("header", "Idempotency-Key", "use 1 to 200 characters")
@@ -237,7 +237,7 @@ def book(
     )
     if result.replayed:
         response["Idempotent-Replayed"] = "true"
-    return 201, appointment_out(request, result.appointment)
+    return Status(201, appointment_out(request, result.appointment))
 
 
 @api.post(
