@@ -168,8 +168,10 @@ def availability(
         if not hours:
             return []
         therapist_ids = sorted(hours)
-        window_start = slots.day_bounds(first_day, zone).start - LONGEST_BLOCK
-        window_end = slots.day_bounds(last_day, zone).end + LONGEST_BLOCK
+        # A slot lies within its day, so only what is booked from the first day's start (less
+        # this service's buffer before) to the last day's end (plus its buffer after) matters.
+        window_start = slots.day_bounds(first_day, zone).start - service.buffer_before
+        window_end = slots.day_bounds(last_day, zone).end + service.buffer_after
         lowest, ws, we = (
             ops.adapt_datetimefield_value(v) for v in (window_start - LONGEST_BLOCK, window_start, window_end)
         )
