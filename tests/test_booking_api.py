@@ -207,3 +207,15 @@ def test_staff_endpoints_need_a_staff_login(client: Client, small: SmallClinic) 
 def test_readyz_checks_the_database_and_healthz_does_not(client: Client) -> None:
     assert client.get("/readyz").content == b"ok"
     assert client.get("/healthz").status_code == 200
+
+
+def test_knotwork_clinic_chooses_which_clinic_the_api_serves(client: Client, small: SmallClinic, settings: Any) -> None:
+    other = small_clinic(slug="other")
+    first = {s["id"] for s in client.get("/api/v1/services").json()}
+    settings.KNOTWORK_CLINIC = "other"
+    chosen = {s["id"] for s in client.get("/api/v1/services").json()}
+    assert first == {small.massage.pk, small.needling.pk}
+    assert chosen == {other.massage.pk, other.needling.pk}
+    day = next_monday()
+    response = client.get(f"/api/v1/availability?service={small.massage.pk}&start={day}&end={day}")
+    assert response.status_code == 422  # another clinic's service is not offered here

@@ -84,7 +84,7 @@ class BookingResult:
 def client_for_booking(*, clinic: Clinic, details: ClientDetails, now: datetime) -> Client:
     """The clinic's client with this email, or a new one. An existing client's name is kept
     (anyone can type an email address); phone and consent follow their latest booking."""
-    client = Client.objects.filter(clinic=clinic, email__iexact=details.email).order_by("id").first()
+    client = Client.objects.filter(clinic=clinic, email=details.email).order_by("id").first()  # stored lower-case
     consent_at = now if details.consent_to_contact else None
     if client is None:
         return Client.objects.create(

@@ -15,6 +15,7 @@ Environment:
                            memory: (tests); default smtp://localhost:25
   KNOTWORK_EMAIL_FROM      sender address (default Knotwork <bookings@localhost>)
   KNOTWORK_SITE_URL        the public address used in emailed links (default http://127.0.0.1:8000)
+  KNOTWORK_CLINIC          slug of the clinic that /book/ and /api/v1/ serve (default: the first)
   KNOTWORK_TASKS           database (default: django-tasks-db, run `knotwork manage clinic_worker`)
                            or immediate (emails sent inside the request)
 """
@@ -233,6 +234,8 @@ def mailer_from_url(url: str) -> dict[str, object]:
 MAILERS = {"default": mailer_from_url(os.environ.get("KNOTWORK_EMAIL_URL") or "smtp://localhost:25")}
 DEFAULT_FROM_EMAIL = os.environ.get("KNOTWORK_EMAIL_FROM") or "Knotwork <bookings@localhost>"
 KNOTWORK_SITE_URL = (os.environ.get("KNOTWORK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# The clinic the public booking pages and API serve (its slug); empty: the first clinic.
+KNOTWORK_CLINIC = os.environ.get("KNOTWORK_CLINIC", "").strip()
 
 _tasks = (os.environ.get("KNOTWORK_TASKS") or "database").strip().lower()
 if _tasks not in {"database", "immediate"}:
