@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Header, NinjaAPI, Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
@@ -57,6 +59,33 @@ api = NinjaAPI(
 
 def field_error(location: str, field: str, message: str) -> NinjaValidationError:
     return NinjaValidationError([{"loc": [location, *field.split(".")], "msg": message, "type": "value_error"}])
+
+
+class AnswerCache:
+    """A small per-process LRU of encoded availability answers.
+
+    Safe to share between requests because the key holds everything the answer depends on,
+    including the clinic's availability version, which the database bumps in the same
+    transaction as any write that changes free time (knotwork.clinic.versioning).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        body = self.items.get(key)
+        if body is not None:
+            self.items.move_to_end(key)
+        return body
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        self.items[key] = body
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+AVAILABILITY_CACHE = AnswerCache(1024)
 
 
 def slot_out(slot: selectors.OfferedSlot, clinic: Clinic) -> dict[str, Any]:
@@ -178,17 +207,41 @@ def availability(
     except NotFound:
         raise field_error("query", "service", "no such service can be booked online") from None
     clinic = chosen.clinic
-    found = selectors.availability(clinic=clinic, service=chosen, first_day=start, last_day=end, therapist_id=therapist)
-    if (
-        therapist is not None
-        and not found
-        and not Therapist.objects.filter(pk=therapist, clinic=clinic, active=True).exists()
-    ):  # asked only then, so a known therapist's answer costs no extra query
-        raise field_error("query", "therapist", "no such therapist")
-    # The hottest endpoint: encoded directly (msgspec), the schema above is for the docs.
-    return HttpResponse(
-        msgspec.json.encode([slot_out(slot, clinic) for slot in found]), content_type="application/json"
+    # Slots are computed for the end of the current minute: a slot may disappear up to a minute
+    # early for the minimum notice, never late; and the answer can be shared for that minute.
+    now = timezone.now()
+    now = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    key = (
+        clinic.pk,
+        clinic.availability_version,  # bumped by the database on every write that changes free time
+        clinic.time_zone,
+        clinic.min_notice_minutes,
+        clinic.horizon_days,
+        clinic.slot_step_minutes,
+        chosen.pk,
+        chosen.duration_minutes,
+        chosen.buffer_before_minutes,
+        chosen.buffer_after_minutes,
+        start,
+        end,
+        therapist,
+        now,
     )
+    body = AVAILABILITY_CACHE.get(key)
+    if body is None:
+        found = selectors.availability(
+            clinic=clinic, service=chosen, first_day=start, last_day=end, therapist_id=therapist, now=now
+        )
+        if (
+            therapist is not None
+            and not found
+            and not Therapist.objects.filter(pk=therapist, clinic=clinic, active=True).exists()
+        ):  # asked only then, so a known therapist's answer costs no extra query
+            raise field_error("query", "therapist", "no such therapist")
+        # The hottest endpoint: encoded directly (msgspec), the schema above is for the docs.
+        body = msgspec.json.encode([slot_out(slot, clinic) for slot in found])
+        AVAILABILITY_CACHE.put(key, body)
+    return HttpResponse(body, content_type="application/json")
 
 
 @api.post(

@@ -9,8 +9,9 @@ class ClinicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from knotwork.clinic import guards
+        from knotwork.clinic import guards, versioning
 
         # SQLite rebuilds a table for most schema changes and drops its triggers with it, so
-        # the overlap triggers are (re)created after every migrate rather than once.
+        # the overlap and version triggers are (re)created after every migrate rather than once.
         post_migrate.connect(guards.install_sqlite_triggers, sender=self)
+        post_migrate.connect(versioning.install_sqlite_triggers, sender=self)

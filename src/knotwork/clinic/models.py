@@ -54,6 +54,9 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(336)],
         help_text="Reminder emails go out this long before.",
     )
+    # Bumped by database triggers on every write that can change free time (see
+    # knotwork.clinic.versioning); cached availability answers are keyed by it.
+    availability_version = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["id"]
