@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from knotwork import vocab
+from tests.cli_runner import knotwork
 
 CASE = {
     "id": "case-7",
@@ -21,19 +22,6 @@ CASE = {
     "screening": {"anticoagulants": True},
     "history": "Headaches for three months since starting a new desk job.",
 }
-
-
-def knotwork(*args: str, stdin: str | None = None, tmp: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = None if tmp is None else {**os.environ, "KNOTWORK_CACHE": str(tmp / "cache")}
-    return subprocess.run(
-        [sys.executable, "-m", "knotwork", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        check=False,
-        timeout=120,
-        env=env,
-    )
 
 
 def test_json_mode_prints_the_assessment_document_of_the_contract(tmp_path: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,15 +10,9 @@ import pytest
 
 from knotwork import vocab
 from knotwork.cli import main
+from tests.cli_runner import knotwork
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def knotwork(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command in a fresh interpreter."""
-    return subprocess.run(
-        [sys.executable, "-m", "knotwork", *args], capture_output=True, text=True, input=stdin, check=False, timeout=60
-    )
 
 
 def test_atlas_list_prints_one_line_per_muscle(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from icalendar import Calendar
 from pypdf import PdfReader
+
+from tests.cli_runner import knotwork
 
 CASE = {
     "id": "charlie",
@@ -22,19 +21,6 @@ CASE = {
     ],
     "screening": {"anticoagulants": True},
 }
-
-
-def knotwork(*args: str, stdin: str | None = None, tmp: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = None if tmp is None else {**os.environ, "KNOTWORK_CACHE": str(tmp / "cache")}
-    return subprocess.run(
-        [sys.executable, "-m", "knotwork", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        check=False,
-        timeout=120,
-        env=env,
-    )
 
 
 def case_file(tmp_path: Path, case: dict[str, object] = CASE) -> str:
