@@ -18,25 +18,42 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from knotwork import vocab
 from knotwork.assess import assess, document, from_data
 from knotwork.atlas.load import load_atlas
-from knotwork.atlas.search import refers_to
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
 def baseline(presentation: dict[str, Any]) -> dict[str, Any]:
-    atlas = load_atlas()
-    pain = [(p["region"], p["side"]) for p in presentation["pain"]]
-    ranked = refers_to(atlas, pain)
-    # refers_to sorts by count then essential; the shared rule is count then name.
-    ranked.sort(key=lambda r: (-r.count, r.muscle.name))
+    """The plain lookup table: muscles ranked by how many painful region-sides fall in any of
+    their trigger points' essential or spillover zones (on the side that explains most), ties
+    by name, with no safety screen."""
+    regions = vocab.regions()
+    wanted: set[tuple[str, str]] = set()
+    for p in presentation["pain"]:
+        for side in ("right", "left") if p["side"] == "bilateral" else (p["side"],):
+            wanted.add((p["region"], side))
+    ranked = []
+    for m in load_atlas().muscles.values():
+        best = (0, "right")
+        for side in ("right", "left"):
+            zones = {
+                (z.region, s)
+                for tp in m.trigger_points
+                for z in tp.zones
+                for s in z.sides_for(side, sided=regions[z.region].sided)
+            }
+            best = max(best, (len(wanted & zones), side), key=lambda t: t[0])
+        if best[0]:
+            ranked.append((best[0], m.name, m.id, best[1]))
+    ranked.sort(key=lambda t: (-t[0], t[1]))
     return {
         "id": presentation.get("id"),
         "referral": {"urgency": "none", "reasons": []},
         "precautions": [],
-        "candidates": [{"muscle": r.muscle.id, "side": r.side, "score": 0} for r in ranked],
+        "candidates": [{"muscle": mid, "side": side, "score": 0} for _, _, mid, side in ranked],
     }
 
 
