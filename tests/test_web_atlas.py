@@ -17,6 +17,7 @@ def test_the_home_page_offers_search_and_the_body_map(client: Client) -> None:
     assert page.status_code == 200
     html = page.content.decode()
     assert "Where does it hurt?" in html and 'name="q"' in html
+    assert 'href="/book/"' in html
     assert "99 muscles" in html
 
 
