@@ -216,7 +216,11 @@ class Engine:
             else:
                 near_covered = sum(w * ADJACENT * (mask & adj).bit_count() for w, mask in bucket_list)
             score = (near_covered / total_weight) ** 0.7 * floor
-            keep(best, pattern, score, near_covered / total_weight, leaning)
+            current = best.get(pattern.muscle)
+            if current is None or score > current[0] + 1e-12:
+                best[pattern.muscle] = (score, near_covered / total_weight, pattern)
+            elif score > current[0] - 1e-12:  # a tie: the side decides
+                keep(best, pattern, score, near_covered / total_weight, leaning)
         spill_fit, spill_base, spill_gain = SPILLOVER_FIT, SPILLOVER, ESSENTIAL - SPILLOVER
         for pi in sorted(touched):
             pattern = patterns[pi]
@@ -241,7 +245,11 @@ class Engine:
                     )
             coverage = covered / total_weight
             score = coverage**0.7 * (0.1 + 0.9 * fit) ** 0.3
-            keep(best, pattern, score, coverage, leaning)
+            current = best.get(pattern.muscle)
+            if current is None or score > current[0] + 1e-12:
+                best[pattern.muscle] = (score, coverage, pattern)
+            elif score > current[0] - 1e-12:  # a tie: the side decides
+                keep(best, pattern, score, coverage, leaning)
 
         ranked: list[tuple[float, int, float, float, Pattern | None]] = []
         for mi, m in enumerate(self.muscles):
