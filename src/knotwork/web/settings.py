@@ -169,8 +169,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
+            # Served from collectstatic's output with hashed names in production; plain in DEBUG,
+            # where nothing is collected.
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("KNOTWORK_PLAIN_STATIC", False)
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
