@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import sys
 import zlib
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -465,7 +466,7 @@ def _atlas_digest() -> str:
         os.path.join(PACKAGE, "assess", "rank.py"),
         os.path.join(PACKAGE, "assess", "text.py"),
     ]
-    parts = [str(SNAPSHOT_VERSION)]
+    parts = [str(SNAPSHOT_VERSION), sys.version.split()[0]]  # marshal is tied to the Python version
     for path in inputs:
         st = os.stat(path)
         parts.append(f"{os.path.basename(path)}:{st.st_size}:{st.st_mtime_ns}")
