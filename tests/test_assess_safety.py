@@ -211,3 +211,21 @@ def test_reduced_sensation_rules_out_heat() -> None:
 def test_night_sweats_are_not_night_pain() -> None:
     result = screen(from_data(presentation(SHOULDER, age=58, history="Night sweats for a month.")))
     assert [r.rule for r in result.reasons] == ["night-sweats"]
+
+
+@pytest.mark.parametrize(
+    ("history", "rule"),
+    [
+        ("No relief from painkillers and night sweats for a month.", "night-sweats"),
+        ("Not sleeping well, but losing weight without trying: lost 6 kg.", "unexplained-weight-loss"),
+        ("Never had this before; the worst headache of my life came on suddenly.", "thunderclap-headache"),
+    ],
+)
+def test_a_negation_does_not_reach_past_a_new_statement(history: str, rule: str) -> None:
+    result = screen(from_data(presentation(HEAD, age=45, history=history)))
+    assert rule in [r.rule for r in result.reasons], [r.rule for r in result.reasons]
+
+
+def test_a_negation_covers_a_short_list_that_follows_it() -> None:
+    result = screen(from_data(presentation(CHEST, age=45, history="Denies sweating, breathlessness or nausea.")))
+    assert "possible-cardiac" not in [r.rule for r in result.reasons]

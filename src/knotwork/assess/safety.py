@@ -50,6 +50,23 @@ VISCERAL = frozenset({"abdomen-upper", "abdomen-lower", "groin", "flank", "perin
 CHEST = frozenset({"sternum", "chest-upper", "chest-front", "chest-side"})
 
 NEGATION = re.compile(r"\b(no|not|never|denies|denied|without|negative for|ruled? out|free of|nor)\b", re.IGNORECASE)
+# A negation reaches forward over a list ("no cough, breathlessness or chest pain") but not past
+# a conjunction that starts a new statement ("no relief from painkillers and night sweats"),
+# and not further than a few words: when in doubt the alarm counts, a false alarm being the
+# safer mistake (the NegEx idea: Chapman et al., J Biomed Inform 2001).
+SCOPE_BREAK = re.compile(
+    r"\b(and|but|however|although|though|yet|except|apart from|while|whereas)\b|[:(]", re.IGNORECASE
+)
+NEGATION_REACH = 6  # words
+
+
+def negated(before: str) -> bool:
+    """Is the text just before an alarm word a negation that still reaches it?"""
+    negations = list(NEGATION.finditer(before))
+    if not negations:
+        return False
+    between = before[negations[-1].end() :]
+    return not SCOPE_BREAK.search(between) and len(between.split()) <= NEGATION_REACH
 
 
 class Alarm:
@@ -185,8 +202,7 @@ class Facts:
             self._sentences = self._split()
         for sentence in self._sentences:
             for match in pattern.finditer(sentence):
-                before = sentence[: match.start()]
-                if NEGATION.search(before):
+                if negated(sentence[: match.start()]):
                     continue
                 return match.group(0).strip()
         return None
