@@ -219,3 +219,11 @@ def test_knotwork_clinic_chooses_which_clinic_the_api_serves(client: Client, sma
     day = next_monday()
     response = client.get(f"/api/v1/availability?service={small.massage.pk}&start={day}&end={day}")
     assert response.status_code == 422  # another clinic's service is not offered here
+
+
+def test_every_bad_field_of_a_booking_is_named_in_one_answer(client: Client, small: SmallClinic) -> None:
+    body = {"service": small.massage.pk, "start": "tomorrow", "client": {"name": "", "email": "nope"}}
+    response = post(client, "/api/v1/appointments", body)
+    assert response.status_code == 422
+    fields = {tuple(e["loc"][1:]) for e in response.json()["detail"]}
+    assert {("start",), ("client", "name"), ("client", "email")} <= fields

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 
 class Strict(Schema):
@@ -35,6 +37,17 @@ class ClientIn(Strict):
     email: str = Field(min_length=3, max_length=254)
     phone: str = Field(default="", max_length=40)
     consent_to_contact: bool = Field(default=False, description="reminders and messages about appointments")
+
+    @field_validator("email")
+    @classmethod
+    def email_is_an_address(cls, value: str) -> str:
+        # Checked here as well as in the booking service, so that a bad email is reported in
+        # the same 422 as every other bad field.
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValueError("Please give an email address such as name@example.com.") from None
+        return value
 
 
 class AppointmentIn(Strict):
