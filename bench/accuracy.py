@@ -57,8 +57,40 @@ def baseline(presentation: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+KEYS = [
+    "top1",
+    "top3",
+    "top5",
+    "top10",
+    "mrr",
+    "urgent_sens",
+    "referral_sens",
+    "structured_sens",
+    "specificity",
+    "precaution_recall",
+]
+
+
+def report(cases_path: Path, scorer: Any, red_flags: set[str]) -> None:
+    cases = [json.loads(line) for line in cases_path.open() if line.strip()]
+    ours = [document(assess(from_data(c["presentation"]))) for c in cases]
+    base = [baseline(c["presentation"]) for c in cases]
+    results = {"knotwork": scorer.score(json.loads(json.dumps(cases)), ours, red_flags)}
+    results["baseline"] = scorer.score(json.loads(json.dumps(cases)), base, red_flags)
+    print(f"{len(cases)} cases ({results['knotwork']['n_ranked']} with answer muscles) from {cases_path.name}")
+    print(f"{'metric':20} {'knotwork':>9} {'baseline':>9}")
+    for k in KEYS:
+        row = [results[n][k] for n in ("knotwork", "baseline")]
+        print(f"{k:20} " + " ".join(f"{v:9.3f}" if isinstance(v, float) else f"{v!s:>9}" for v in row))
+    print("misses (rank > 3):", results["knotwork"]["misses"])
+    print("screen errors:", results["knotwork"]["screen_errors"])
+
+
 def main() -> None:
-    cases_path = Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED / "bench" / "cases-public.jsonl"
+    """Score the given case files; by default the public cases and Knotwork's literature set."""
+    paths = [Path(a) for a in sys.argv[1:]] or [
+        p for p in (SHARED / "bench" / "cases-public.jsonl", ROOT / "bench" / "cases-literature.jsonl") if p.exists()
+    ]
     spec = importlib.util.spec_from_file_location("score", SHARED / "bench" / "score.py")
     if spec is None or spec.loader is None:
         sys.exit(f"needs {SHARED / 'bench' / 'score.py'} beside the repository")
@@ -66,30 +98,10 @@ def main() -> None:
     spec.loader.exec_module(scorer)
     with open(SHARED / "spec" / "screening.csv", encoding="utf-8") as f:
         red_flags = {r["code"] for r in csv.DictReader(f) if r["kind"] == "red-flag"}
-    cases = [json.loads(line) for line in cases_path.open() if line.strip()]
-    ours = [document(assess(from_data(c["presentation"]))) for c in cases]
-    base = [baseline(c["presentation"]) for c in cases]
-    results = {"knotwork": scorer.score(json.loads(json.dumps(cases)), ours, red_flags)}
-    results["baseline"] = scorer.score(json.loads(json.dumps(cases)), base, red_flags)
-    keys = [
-        "top1",
-        "top3",
-        "top5",
-        "top10",
-        "mrr",
-        "urgent_sens",
-        "referral_sens",
-        "structured_sens",
-        "specificity",
-        "precaution_recall",
-    ]
-    print(f"{len(cases)} cases ({results['knotwork']['n_ranked']} with answer muscles) from {cases_path.name}")
-    print(f"{'metric':20} {'knotwork':>9} {'baseline':>9}")
-    for k in keys:
-        row = [results[n][k] for n in ("knotwork", "baseline")]
-        print(f"{k:20} " + " ".join(f"{v:9.3f}" if isinstance(v, float) else f"{v!s:>9}" for v in row))
-    print("misses (rank > 3):", results["knotwork"]["misses"])
-    print("screen errors:", results["knotwork"]["screen_errors"])
+    for i, path in enumerate(paths):
+        if i:
+            print()
+        report(path, scorer, red_flags)
 
 
 if __name__ == "__main__":
