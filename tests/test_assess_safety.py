@@ -86,7 +86,22 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
         presentation(SHOULDER, history="Had a steroid injection into the shoulder in May."),
         "routine",
     ),
-    ("calf-pain-with-clot-risk", presentation([("calf", "right")], screening={"long-immobility": True}), "routine"),
+    ("calf-pain-with-clot-risk", presentation([("calf", "right")], screening={"long-immobility": True}), "urgent"),
+    (
+        "neck-pain-and-headache-after-trauma",
+        presentation([*NECK, ("occiput", "right")], age=36, screening={"recent-trauma": True}),
+        "urgent",
+    ),
+    (
+        "persistent-arm-or-leg-nerve-symptoms-over-50",
+        presentation(SHOULDER, age=55, screening={"not-improving": True}, history="Tingling into the little finger."),
+        "urgent",
+    ),
+    (
+        "persistent-arm-or-leg-nerve-symptoms",
+        presentation(SHOULDER, age=30, history="Pins and needles in the hand, getting worse despite treatment."),
+        "routine",
+    ),
 ]
 
 
@@ -229,3 +244,33 @@ def test_a_negation_does_not_reach_past_a_new_statement(history: str, rule: str)
 def test_a_negation_covers_a_short_list_that_follows_it() -> None:
     result = screen(from_data(presentation(CHEST, age=45, history="Denies sweating, breathlessness or nausea.")))
     assert "possible-cardiac" not in [r.rule for r in result.reasons]
+
+
+@pytest.mark.parametrize(
+    ("pain", "history", "rule"),
+    [
+        (HEAD, "The headache started suddenly as she climbed out of the pool.", "thunderclap-headache"),
+        (
+            SHOULDER,
+            "A week of dull ache over the right shoulder; now it has moved over to the left side.",
+            "possible-cardiac",
+        ),
+        ([("calf", "left")], "Calf pain since the day after a termination of pregnancy.", "calf-pain-with-clot-risk"),
+    ],
+)
+def test_more_alarm_words_from_published_cases(pain: list[tuple[str, str]], history: str, rule: str) -> None:
+    result = screen(from_data(presentation(pain, age=40, history=history)))
+    assert rule in [r.rule for r in result.reasons], [r.rule for r in result.reasons]
+
+
+def test_a_long_standing_headache_over_50_is_not_a_new_headache() -> None:
+    chronic = screen(from_data(presentation(HEAD, age=63, history="Chronic tension-type headaches for years.")))
+    assert "new-headache-over-50" not in [r.rule for r in chronic.reasons]
+    new = screen(from_data(presentation(HEAD, age=63, history="Headaches for three weeks.")))
+    assert "new-headache-over-50" in [r.rule for r in new.reasons]
+
+
+def test_diabetes_asks_for_care_with_dry_needling_but_never_blocks_treatment() -> None:
+    result = screen(from_data(presentation(SHOULDER, screening={"diabetes": True})))
+    assert result.urgency == "none"
+    assert [(p.technique, p.level) for p in result.precautions] == [("dry-needling", "caution")]

@@ -97,10 +97,14 @@ SAID: dict[str, Alarm] = {
     "bladder-bowel": Alarm(('bladder', 'bowel', 'incontinen', 'urine', 'water', 'wet '), r"(urinary|bladder|bowel) (retention|incontinence|dysfunction|control)|incontinen\w*|(can(no|')t|unable to) pass (urine|water)|wet (myself|himself|herself)"),
     "exertion": Alarm(('exert', 'walking', 'climbing', 'exercis', 'stairs', 'uphill'), r"on exertion|when (walking|climbing|exercising)|(climbing|walking up) (the )?stairs|uphill|exertional"),
     "sweating": Alarm(('sweat', 'clammy', 'breath'), r"(?<!night )(?<!drenching )sweat(s|ing|y)?\b(?! at night)|clammy|breathless(ness)?|short(ness)? of breath"),
-    "moving-chest-pain": Alarm(('shoulder to the other', 'crushing', 'tight band'), r"(moved|spread|went|radiat\w*) (from|across) (one|the left|the right) shoulder to the other|crushing|tight band (across|around) (the|my|his|her) chest"),
+    "moving-chest-pain": Alarm(('shoulder to the other', 'crushing', 'tight band', 'moved', 'spread', 'shifted', 'went'), r"(moved|spread|went|radiat\w*) (from|across) (one|the left|the right) shoulder to the other|crushing|tight band (across|around) (the|my|his|her) chest|(moved|spread|shifted|went|switched)( over| across)? to the (other|opposite|left|right) (side|shoulder|arm)"),
     "swollen-calf": Alarm(('swollen', 'swelling', 'calf', 'leg'), r"swollen,? (warm |red |hot )?(calf|leg|ankle)|(calf|leg) (is |was )?(swollen|hot|red and swollen|warm and swollen)"),
     "long-travel": Alarm(('flight', 'plane', 'journey', 'drive', 'bed rest', 'bedrest', 'cast', 'immobilis'), r"(long[- ]haul|\d+[- ]hour) (flight|plane|journey|drive)|after (a|the) (flight|plane ride|long journey)|bed ?rest|plaster cast|immobilis\w+"),
+    "clot-risk": Alarm(('termination', 'abortion', 'miscarriage', 'postpartum', 'post-partum', 'gave birth', 'giving birth', 'surgery', 'operation', 'contraceptive', 'the pill', 'hrt', 'hormone replacement', 'pregnan', 'clot'), r"termination of (a |the )?pregnancy|abortion|miscarriage|post[- ]?partum|(gave|giving) birth|after (an |the |her |his )?(surgery|operation)|(contraceptive|the) pill|\bHRT\b|hormone replacement|\bpregnan\w*|(previous|past|history of)( a)? (blood )?clot"),
     "thunderclap": Alarm(('worst', 'thunderclap', 'sudden', 'headache'), r"worst(-| )(ever )?headache|worst (pain|headache) of (my|his|her|their) life|thunderclap|sudden(ly)?,? (and )?severe headache|headache (came|come) on (suddenly|within (seconds|a minute))"),
+    "sudden-onset": Alarm(('sudden', 'abrupt', 'out of the blue', 'out of nowhere'), r"(started|began|came on|come on|starts|begins|onset was|start was)( \w+){0,3} (suddenly|abruptly)|sudden(ly)? (onset|start|began|started)|abrupt(ly)? (onset|start)|(suddenly|abruptly) (started|began|came on)|out of (the blue|nowhere)"),
+    "chronic": Alarm(('chronic', 'long-standing', 'longstanding', 'years', 'recurrent', 'since childhood', 'for decades'), r"\bchronic\b|long[- ]?standing|for (many |several |\d+ )?(years|decades)|\d+[- ]years?['’]? history|recurrent|since childhood|episodic"),
+    "limb-neuro": Alarm(('numb', 'tingl', 'pins and needles', 'paraesthesi', 'paresthesi'), r"numb(ness)?|tingl\w*|pins and needles|pa?raesthesi\w*|paresthesi\w*"),
     "neuro": Alarm(('vision', 'speech', 'droop', 'drop attack', 'swallow', 'speaking', 'finding words', 'confusion', 'nystagmus', 'ataxia', 'balance', 'coordination'), r"double vision|(loss|lost|losing) (of )?(the )?vision|vision loss|blurred vision|slurred speech|facial droop|drop attacks?|difficulty swallowing|(trouble|difficulty) (speaking|finding words)|confusion|nystagmus|ataxia|(loss of|lost) (balance|coordination)"),
     "dizziness": Alarm(('dizz', 'vertigo', 'black', 'light-headed', 'light headed', 'lightheaded'), r"dizz(y|iness)|vertigo|black(ing)?[- ]?outs?|light[- ]headed"),
     "jaw-claudication": Alarm(('chewing', 'jaw', 'scalp', 'hair'), r"\bchewing\b|jaw (ache|pain|tires|gets tired) (when|on|while) (eating|chewing)|scalp (is )?(tender|sore)|brushing (my|his|her|their) hair"),
@@ -299,9 +303,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "thunderclap-headache",
         "emergency",
-        lambda f: either(answer(f, "sudden-severe-headache"), words(f, "thunderclap")),
-        "Sudden, severe (thunderclap) headache: possible bleeding in or around the brain. Call 999 / A&E now.",
-        ("snnoop10-2019",),
+        lambda f: either(
+            answer(f, "sudden-severe-headache"),
+            words(f, "thunderclap"),
+            both(words(f, "sudden-onset"), region_hit(f, HEADACHE, "headache")),
+        ),
+        "Sudden, severe (thunderclap) or abrupt-onset headache: possible bleeding in or around the brain or an "
+        "arterial dissection. Call 999 / A&E now.",
+        ("snnoop10-2019", "ifompt-cervical-2023"),
     ),
     RedFlag(
         "new-neurological-symptoms",
@@ -453,6 +462,49 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "Headache after a blow to the head: possible intracranial or neck injury. Medical assessment before treatment.",
         ("snnoop10-2019", "canadian-c-spine-2001"),
     ),
+    RedFlag(
+        "neck-pain-and-headache-after-trauma",
+        "urgent",
+        lambda f: both(
+            either(answer(f, "recent-trauma"), words(f, "head-injury")),
+            region_hit(f, NECK, "neck pain"),
+            region_hit(f, HEADACHE, "headache"),
+        ),
+        "Neck pain with headache after an injury, even a minor one: possible cervical artery dissection or "
+        "fracture. Medical assessment before any treatment; no neck manual therapy.",
+        ("ifompt-cervical-2023", "canadian-c-spine-2001"),
+    ),
+    RedFlag(
+        "persistent-arm-or-leg-nerve-symptoms-over-50",
+        "urgent",
+        lambda f: both(
+            age_hit(f),
+            words(f, "limb-neuro"),
+            either(answer(f, "not-improving"), words(f, "worsening")),
+        ),
+        "Over 50 with numbness or tingling in an arm or leg that is not getting better: nerve root, plexus "
+        "or spinal cord compression, including an apical lung (Pancoast) tumour with shoulder and arm pain, must "
+        "be excluded. Urgent medical review.",
+        ("ifompt-spine-2020", "nice-ng12"),
+    ),
+    RedFlag(
+        "calf-pain-with-clot-risk",
+        "urgent",
+        lambda f: both(
+            region_hit(f, CALF, "calf pain"),
+            either(
+                answer(f, "long-immobility"),
+                answer(f, "recent-surgery"),
+                answer(f, "pregnant"),
+                words(f, "long-travel"),
+                words(f, "clot-risk"),
+            ),
+        ),
+        "Calf pain with a risk factor for a clot (immobility, long travel, surgery, pregnancy or a recent "
+        "pregnancy, hormonal treatment, a previous clot): a deep vein thrombosis must be excluded the same day "
+        "or the next; do not massage or press the calf until then.",
+        ("nice-ng158",),
+    ),
     # ---- routine: see a doctor before or alongside therapy --------------------------------------------
     RedFlag(
         "significant-trauma",
@@ -505,9 +557,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "new-headache-over-50",
         "routine",
-        lambda f: both(age_hit(f), region_hit(f, HEADACHE, "headache")),
-        "Headache in someone over 50: a new or changed headache at this age needs a doctor's review (giant cell "
-        "arteritis and other secondary causes).",
+        lambda f: [] if words(f, "chronic") else both(age_hit(f), region_hit(f, HEADACHE, "headache")),
+        "Headache in someone over 50, not described as long-standing: a new or changed headache at this age "
+        "needs a doctor's review (giant cell arteritis and other secondary causes).",
         ("snnoop10-2019", "bsr-gca-2020"),
     ),
     RedFlag(
@@ -532,23 +584,20 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("ifompt-spine-2020",),
     ),
     RedFlag(
+        "persistent-arm-or-leg-nerve-symptoms",
+        "routine",
+        lambda f: both(words(f, "limb-neuro"), either(answer(f, "not-improving"), words(f, "worsening"))),
+        "Numbness or tingling that is not getting better: a doctor should check for nerve or spinal causes "
+        "before or alongside therapy.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
         "recent-steroid-injection",
         "routine",
         lambda f: words(f, "steroid-injection"),
         "A recent steroid injection into the painful area: the injecting clinician should review new or worse "
         "pain (infection, tendon weakening); no needling into the injected area.",
         ("apta-dn-2013",),
-    ),
-    RedFlag(
-        "calf-pain-with-clot-risk",
-        "routine",
-        lambda f: both(
-            region_hit(f, CALF, "calf pain"),
-            either(answer(f, "long-immobility"), answer(f, "recent-surgery"), words(f, "long-travel")),
-        ),
-        "Calf pain after immobility, long travel or surgery: a clot should be considered by a doctor before "
-        "the calf is massaged.",
-        ("nice-ng158",),
     ),
 )
 
@@ -634,6 +683,9 @@ PRECAUTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("manual-pressure-release", "caution", "Aneurysm: no deep pressure over the abdomen (e.g. psoas release)"),
         ("myofascial-release", "caution", "Aneurysm: no deep abdominal work"),
         ("dry-needling", "caution", "Aneurysm: no needling over or near it (e.g. deep abdominal or psoas needling)"),
+    ),
+    "diabetes": (
+        ("dry-needling", "caution", "Diabetes: slower healing and a higher infection risk; check the skin and circulation, strict asepsis"),
     ),
     "recent-injection": (
         ("dry-needling", "caution", "Injection into the painful area in the last three months: no needling into the injected site"),
