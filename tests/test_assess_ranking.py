@@ -18,8 +18,9 @@ MIRROR = {"right": "left", "left": "right", "midline": "midline", "bilateral": "
 
 
 def drawing_of(tp: TriggerPoint, side: str) -> list[dict[str, Any]]:
+    """The textbook pattern: the trigger point's own region (local pain) and all its zones."""
     regions = vocab.regions()
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = [{"region": tp.region, "side": side if regions[tp.region].sided else "midline"}]
     for zone in tp.zones:
         for s in zone.sides_for(side, sided=regions[zone.region].sided):
             entry = {"region": zone.region, "side": s}

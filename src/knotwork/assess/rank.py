@@ -5,6 +5,8 @@ points) is compiled once into bitsets over the 180 region-sides of the body map,
 trigger points on the right, on the left, and on both sides. A pattern is scored against the
 painful region-sides:
 
+* zones: a trigger point's essential and spillover zones, and its own region as an essential
+  zone too (trigger points hurt where they are as well as where they refer);
 * coverage ``C``: how much of the drawing it explains, weighted by intensity. A painful region in
   an essential zone earns 1, in a spillover zone 0.6 rising to 1 as the rest of the pattern is
   present (``0.6 + 0.4 Q``), next to a zone (body-map adjacency) 0.25;
@@ -41,7 +43,7 @@ ESSENTIAL, SPILLOVER, ADJACENT = 1.0, 0.6, 0.25
 SPILLOVER_FIT = 0.4
 TEXT_SHARE = 1 / 3
 MIN_CANDIDATES, MAX_CANDIDATES = 10, 15
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 
 class MuscleRef(NamedTuple):
@@ -111,6 +113,9 @@ def compile_atlas(atlas: Atlas) -> dict[str, Any]:
                                 ess |= bit
                             else:
                                 spill |= bit
+                    # Trigger points cause local as well as referred pain: the trigger point's own
+                    # region counts as an essential zone even where its file lists only the referral.
+                    ess |= 1 << index[(tp.region, side if regions[tp.region].sided else "midline")]
                 by_side[side] = (ess, spill & ~ess)
             r, left = by_side["right"], by_side["left"]
             both = (r[0] | left[0], (r[1] | left[1]) & ~(r[0] | left[0]))
