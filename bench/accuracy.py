@@ -87,9 +87,15 @@ def report(cases_path: Path, scorer: Any, red_flags: set[str]) -> None:
 
 
 def main() -> None:
-    """Score the given case files; by default the public cases and Knotwork's literature set."""
+    """Score the given case files; by default the public cases and Knotwork's two literature sets."""
     paths = [Path(a) for a in sys.argv[1:]] or [
-        p for p in (SHARED / "bench" / "cases-public.jsonl", ROOT / "bench" / "cases-literature.jsonl") if p.exists()
+        p
+        for p in (
+            SHARED / "bench" / "cases-public.jsonl",
+            ROOT / "bench" / "cases-literature.jsonl",
+            ROOT / "bench" / "cases-holdout.jsonl",
+        )
+        if p.exists()
     ]
     spec = importlib.util.spec_from_file_location("score", SHARED / "bench" / "score.py")
     if spec is None or spec.loader is None:
