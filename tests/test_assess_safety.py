@@ -98,6 +98,30 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
         "urgent",
     ),
     (
+        "new-spinal-pain-over-50-not-improving",
+        presentation(NECK, age=59, history="Neck pain that came on a week ago; no better since."),
+        "urgent",
+    ),
+    (
+        "new-thoracic-pain-over-50",
+        presentation([("mid-back", "right")], age=62, history="A recent new pain in the middle of the back."),
+        "urgent",
+    ),
+    (
+        "groin-pain-in-an-endurance-athlete",
+        presentation([("groin", "right")], age=30, history="Marathon runner with constant groin pain."),
+        "urgent",
+    ),
+    (
+        "possible-polymyalgia-rheumatica",
+        presentation(
+            [("shoulder-side", "bilateral"), ("buttock-upper", "bilateral")],
+            age=68,
+            history="Both shoulders ache, with an hour of stiffness every morning.",
+        ),
+        "routine",
+    ),
+    (
         "persistent-arm-or-leg-nerve-symptoms",
         presentation(SHOULDER, age=30, history="Pins and needles in the hand, getting worse despite treatment."),
         "routine",
@@ -274,3 +298,21 @@ def test_diabetes_asks_for_care_with_dry_needling_but_never_blocks_treatment() -
     result = screen(from_data(presentation(SHOULDER, screening={"diabetes": True})))
     assert result.urgency == "none"
     assert [(p.technique, p.level) for p in result.precautions] == [("dry-needling", "caution")]
+
+
+def test_giant_cell_arteritis_is_caught_from_the_answer_even_when_only_the_neck_hurts_now() -> None:
+    result = screen(
+        from_data(presentation([("neck-side", "right")], age=74, screening={"jaw-claudication-scalp-tenderness": True}))
+    )
+    assert result.urgency == "emergency" and "possible-giant-cell-arteritis" in [r.rule for r in result.reasons]
+
+
+def test_fever_with_neck_pain_is_an_emergency() -> None:
+    result = screen(from_data(presentation([("neck-front", "left")], screening={"fever-or-unwell": True})))
+    assert result.urgency == "emergency"
+
+
+def test_long_standing_back_pain_over_50_is_not_new() -> None:
+    history = "Two years of aching in the upper back, no better with painkillers."
+    result = screen(from_data(presentation([("upper-thoracic-spine", "midline")], age=65, history=history)))
+    assert "new-spinal-pain-over-50-not-improving" not in [r.rule for r in result.reasons]

@@ -46,6 +46,22 @@ CARDIAC_AREA = frozenset(
     }
 )  # fmt: skip
 CALF = frozenset({"calf", "knee-back", "leg-inner", "leg-outer", "achilles"})
+THORACIC = frozenset({"upper-thoracic-spine", "mid-back", "scapula-medial-border"})
+HIP_FRONT = frozenset({"groin", "hip-front", "thigh-front"})
+GIRDLE = frozenset(
+    {
+        "shoulder-top",
+        "shoulder-side",
+        "shoulder-front",
+        "shoulder-back",
+        "upper-arm-outer",
+        "hip-side",
+        "buttock-upper",
+        "buttock-lower",
+        "thigh-outer",
+        "hip-front",
+    }
+)
 VISCERAL = frozenset({"abdomen-upper", "abdomen-lower", "groin", "flank", "perineum"})
 CHEST = frozenset({"sternum", "chest-upper", "chest-front", "chest-side"})
 
@@ -96,14 +112,19 @@ SAID: dict[str, Alarm] = {
     "saddle": Alarm(('saddle', 'numb'), r"saddle (numbness|anaesthesia|anesthesia|area (is )?numb)|numb(ness)? (around|in) the (genitals|groin|saddle|back passage)"),
     "bladder-bowel": Alarm(('bladder', 'bowel', 'incontinen', 'urine', 'water', 'wet '), r"(urinary|bladder|bowel) (retention|incontinence|dysfunction|control)|incontinen\w*|(can(no|')t|unable to) pass (urine|water)|wet (myself|himself|herself)"),
     "exertion": Alarm(('exert', 'walking', 'climbing', 'exercis', 'stairs', 'uphill'), r"on exertion|when (walking|climbing|exercising)|(climbing|walking up) (the )?stairs|uphill|exertional"),
-    "sweating": Alarm(('sweat', 'clammy', 'breath'), r"(?<!night )(?<!drenching )sweat(s|ing|y)?\b(?! at night)|clammy|breathless(ness)?|short(ness)? of breath"),
+    "sweating": Alarm(('sweat', 'clammy', 'breath', 'palpitation'), r"(?<!night )(?<!drenching )sweat(s|ing|y)?\b(?! at night)|clammy|breathless(ness)?|short(ness)? of breath|palpitations?"),
+    "no-better": Alarm(('better', 'improv', 'persist', 'settl'), r"no better|not (getting |got )?better|(has ?n[o']t|not|never) (improved|settled)|no improvement|persist(s|ed|ing)|not settling"),
+    "new-pain": Alarm(('new', 'recent', 'started', 'began', 'came on', 'ago'), r"\bnew\b|\brecent(ly)?\b|(started|began|came on)|\b(days?|weeks?) ago\b"),
+    "scalp-tender": Alarm(('scalp',), r"scalp (is |was )?(tender|sore)|scalp hurt\w*|tender scalp|sore scalp"),
+    "morning-stiffness": Alarm(('stiff', 'morning'), r"morning stiffness|stiff(ness)? (in|every) the mornings?|mornings?\W+(\(?about |\(?an? )?\w* ?hours?( of)? stiff\w*|stiff\w* (for|lasting) (about |over )?(an|one|\d+) hours?|(an?|one|\d+|two|several) hours? of stiff\w*|stiff\w* every morning"),
+    "endurance": Alarm(('run', 'marathon', 'endurance', 'triathl', 'athlete', 'jog'), r"\brunn(er|ing)\b|marathon|endurance|triathl\w+|\bathlete\b|jogg\w+|military (training|recruit)"),
     "moving-chest-pain": Alarm(('shoulder to the other', 'crushing', 'tight band', 'moved', 'spread', 'shifted', 'went'), r"(moved|spread|went|radiat\w*) (from|across) (one|the left|the right) shoulder to the other|crushing|tight band (across|around) (the|my|his|her) chest|(moved|spread|shifted|went|switched)( over| across)? to the (other|opposite|left|right) (side|shoulder|arm)"),
     "swollen-calf": Alarm(('swollen', 'swelling', 'calf', 'leg'), r"swollen,? (warm |red |hot )?(calf|leg|ankle)|(calf|leg) (is |was )?(swollen|hot|red and swollen|warm and swollen)"),
     "long-travel": Alarm(('flight', 'plane', 'journey', 'drive', 'bed rest', 'bedrest', 'cast', 'immobilis'), r"(long[- ]haul|\d+[- ]hour) (flight|plane|journey|drive)|after (a|the) (flight|plane ride|long journey)|bed ?rest|plaster cast|immobilis\w+"),
     "clot-risk": Alarm(('termination', 'abortion', 'miscarriage', 'postpartum', 'post-partum', 'gave birth', 'giving birth', 'surgery', 'operation', 'contraceptive', 'the pill', 'hrt', 'hormone replacement', 'pregnan', 'clot'), r"termination of (a |the )?pregnancy|abortion|miscarriage|post[- ]?partum|(gave|giving) birth|after (an |the |her |his )?(surgery|operation)|(contraceptive|the) pill|\bHRT\b|hormone replacement|\bpregnan\w*|(previous|past|history of)( a)? (blood )?clot"),
     "thunderclap": Alarm(('worst', 'thunderclap', 'sudden', 'headache'), r"worst(-| )(ever )?headache|worst (pain|headache) of (my|his|her|their) life|thunderclap|sudden(ly)?,? (and )?severe headache|headache (came|come) on (suddenly|within (seconds|a minute))"),
     "sudden-onset": Alarm(('sudden', 'abrupt', 'out of the blue', 'out of nowhere'), r"(started|began|came on|come on|starts|begins|onset was|start was)( \w+){0,3} (suddenly|abruptly)|sudden(ly)? (onset|start|began|started)|abrupt(ly)? (onset|start)|(suddenly|abruptly) (started|began|came on)|out of (the blue|nowhere)"),
-    "chronic": Alarm(('chronic', 'long-standing', 'longstanding', 'years', 'recurrent', 'since childhood', 'for decades'), r"\bchronic\b|long[- ]?standing|for (many |several |\d+ )?(years|decades)|\d+[- ]years?['’]? history|recurrent|since childhood|episodic"),
+    "chronic": Alarm(('chronic', 'long-standing', 'longstanding', 'years', 'recurrent', 'since childhood', 'for decades'), r"\bchronic\b|long[- ]?standing|for (many |several |\w+ |\d+ )?(years|decades)|(\d+|two|three|four|five|six|seven|eight|nine|ten|many|several)[- ](years?|decades?)['’]?( of| history)|recurrent|since childhood|episodic"),
     "limb-neuro": Alarm(('numb', 'tingl', 'pins and needles', 'paraesthesi', 'paresthesi'), r"numb(ness)?|tingl\w*|pins and needles|pa?raesthesi\w*|paresthesi\w*"),
     "neuro": Alarm(('vision', 'speech', 'droop', 'drop attack', 'swallow', 'speaking', 'finding words', 'confusion', 'nystagmus', 'ataxia', 'balance', 'coordination'), r"double vision|(loss|lost|losing) (of )?(the )?vision|vision loss|blurred vision|slurred speech|facial droop|drop attacks?|difficulty swallowing|(trouble|difficulty) (speaking|finding words)|confusion|nystagmus|ataxia|(loss of|lost) (balance|coordination)"),
     "dizziness": Alarm(('dizz', 'vertigo', 'black', 'light-headed', 'light headed', 'lightheaded'), r"dizz(y|iness)|vertigo|black(ing)?[- ]?outs?|light[- ]headed"),
@@ -336,11 +357,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "emergency",
         lambda f: both(
             age_hit(f),
-            region_hit(f, HEAD, "head or jaw pain"),
-            either(answer(f, "jaw-claudication-scalp-tenderness"), words(f, "jaw-claudication")),
+            either(
+                answer(f, "jaw-claudication-scalp-tenderness"),
+                both(words(f, "jaw-claudication"), region_hit(f, HEAD, "head or jaw pain")),
+                both(words(f, "scalp-tender"), region_hit(f, HEAD | NECK, "head or neck pain")),
+            ),
         ),
-        "New head pain over 50 with jaw pain on chewing or a tender scalp: possible giant cell arteritis, which "
-        "can cause sudden blindness. Same-day GP or emergency assessment.",
+        "Over 50 with jaw pain on chewing or a tender scalp (with a headache now or recently, or neck pain): "
+        "possible giant cell arteritis, which can cause sudden blindness. Same-day GP or emergency assessment.",
         ("bsr-gca-2020", "snnoop10-2019"),
     ),
     RedFlag(
@@ -349,10 +373,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         lambda f: either(
             answer(f, "hot-swollen-joint"),
             words(f, "hot-joint"),
-            both(either(answer(f, "fever-or-unwell"), words(f, "fever")), region_hit(f, SPINE, "spinal pain")),
+            both(
+                either(answer(f, "fever-or-unwell"), words(f, "fever")),
+                region_hit(f, SPINE | NECK, "spinal or neck pain"),
+            ),
         ),
-        "A hot, swollen joint, or fever with spinal pain: possible joint or spinal infection. Same-day medical "
-        "assessment; do not treat.",
+        "A hot, swollen joint, or fever with spinal or neck pain: possible joint or spinal infection (or "
+        "meningitis). Same-day medical assessment; do not treat.",
         ("bsr-septic-arthritis-2006", "ifompt-spine-2020"),
     ),
     RedFlag(
@@ -505,7 +532,47 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "or the next; do not massage or press the calf until then.",
         ("nice-ng158",),
     ),
+    RedFlag(
+        "new-spinal-pain-over-50-not-improving",
+        "urgent",
+        lambda f: (
+            []
+            if words(f, "chronic")
+            else both(
+                age_hit(f),
+                region_hit(f, SPINE | NECK, "spinal or neck pain"),
+                either(answer(f, "not-improving"), words(f, "worsening"), words(f, "no-better")),
+            )
+        ),
+        "Over 50 with new neck or back pain that is not getting better: cancer, infection or fracture must be "
+        "excluded. Urgent medical review before treatment.",
+        ("ifompt-spine-2020", "nice-ng12"),
+    ),
+    RedFlag(
+        "new-thoracic-pain-over-50",
+        "urgent",
+        lambda f: both(age_hit(f), region_hit(f, THORACIC, "pain in the middle of the back"), words(f, "new-pain")),
+        "Over 50 with new pain in the middle of the back: thoracic pain is a red flag for spinal infection, "
+        "cancer and aortic disease. Urgent medical review before treatment.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
+        "groin-pain-in-an-endurance-athlete",
+        "urgent",
+        lambda f: both(region_hit(f, HIP_FRONT, "groin or hip pain"), words(f, "endurance")),
+        "Groin or front-of-hip pain in a runner or endurance athlete: a femoral neck stress fracture must be "
+        "excluded (it can displace if loaded). Urgent medical review and imaging before treatment.",
+        ("robertson-wood-2017",),
+    ),
     # ---- routine: see a doctor before or alongside therapy --------------------------------------------
+    RedFlag(
+        "possible-polymyalgia-rheumatica",
+        "routine",
+        lambda f: both(age_hit(f), region_hit(f, GIRDLE, "shoulder or hip girdle pain"), words(f, "morning-stiffness")),
+        "Over 50 with shoulder or hip girdle pain and morning stiffness: polymyalgia rheumatica should be "
+        "considered by a doctor (blood tests; it responds to steroids, and giant cell arteritis goes with it).",
+        ("bsr-pmr-2010",),
+    ),
     RedFlag(
         "significant-trauma",
         "routine",

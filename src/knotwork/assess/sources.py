@@ -65,4 +65,12 @@ SOURCES: dict[str, str] = {
         "Batavia M. Contraindications for superficial heat and therapeutic ultrasound: do sources agree? Arch "
         "Phys Med Rehabil. 2004;85(6):1006-1012."
     ),
+    "bsr-pmr-2010": (
+        "Dasgupta B, Borg FA, Hassan N, et al. BSR and BHPR guidelines for the management of polymyalgia "
+        "rheumatica. Rheumatology (Oxford). 2010;49(1):186-190."
+    ),
+    "robertson-wood-2017": (
+        "Robertson GAJ, Wood AM. Femoral neck stress fractures in sport: a current concepts review. Sports Med "
+        "Int Open. 2017;1(2):E58-E68."
+    ),
 }
