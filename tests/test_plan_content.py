@@ -274,7 +274,9 @@ def test_no_treatment_is_scheduled_on_an_emergency_or_urgent_referral(screening:
 
 
 def test_a_routine_referral_plans_alongside_the_medical_review_and_says_so() -> None:
-    plan = make_plan(presentation({"fever-or-unwell": True}), start=START)
+    # Temple pain only: fever with neck pain is a possible infection, an emergency.
+    temple_only = [{"region": "temple", "side": "right", "intensity": 6}]
+    plan = make_plan(presentation({"fever-or-unwell": True}, pain=temple_only), start=START)
     assert plan.urgency == "routine" and plan.status == "active" and plan.sessions
     assert plan.referral_note and "alongside" in plan.referral_note
     assert any("fever" in n.lower() for n in plan.notes)
