@@ -1,0 +1,56 @@
+"""The safety screen on Knotwork's published cases (bench/cases-*.jsonl).
+
+A regression guard, not a score: every case the literature says needs urgent medical care is
+referred urgently, no case to treat is sent away urgently, and every expected precaution is
+raised. The ranking is measured in bench/accuracy.py, not here. Known misses are listed with
+their reason and marked strict xfail, so that fixing one is noticed too.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knotwork.assess import assess, document, from_data
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+CASE_FILES = ("cases-literature.jsonl", "cases-holdout.jsonl")
+KNOWN_MISSES = {
+    "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "
+    "no rule sees it yet; age and new back pain alone would refer most older clients with back pain",
+}
+
+
+def cases() -> list[Any]:
+    found = []
+    for name in CASE_FILES:
+        for line in (BENCH / name).read_text().splitlines():
+            if line.strip():
+                case = json.loads(line)
+                reason = KNOWN_MISSES.get(case["id"])
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                found.append(pytest.param(case, id=case["id"], marks=marks))
+    return found
+
+
+@pytest.mark.parametrize("case", cases())
+def test_the_screen_acts_as_the_published_case_says(case: dict[str, Any]) -> None:
+    answer = document(assess(from_data(case["presentation"])))
+    urgency = answer["referral"]["urgency"]
+    expected = case["expected_action"]
+    if expected == "refer_urgent":
+        assert urgency in ("emergency", "urgent"), answer["referral"]
+    elif expected == "refer_routine":
+        assert urgency != "none", answer["referral"]
+    else:  # treat, or treat with precautions: never sent away urgently
+        assert urgency not in ("emergency", "urgent"), answer["referral"]
+        raised = {p["technique"] for p in answer["precautions"]}
+        assert set(case.get("precaution_techniques") or ()) <= raised, answer["precautions"]
+
+
+def test_the_case_files_are_not_empty() -> None:
+    counts = {name: sum(1 for line in (BENCH / name).read_text().splitlines() if line.strip()) for name in CASE_FILES}
+    assert all(n >= 30 for n in counts.values()), counts
