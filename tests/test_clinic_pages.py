@@ -315,3 +315,34 @@ def test_the_admin_lists_every_clinic_model_and_refuses_an_overlap_with_a_messag
     response = client.post("/admin/clinic/appointment/add/", form)
     assert response.status_code == 200 and "another appointment then" in response.content.decode()
     assert Appointment.objects.count() == 1
+
+
+def test_rows_added_in_an_admin_inline_take_the_clinic_of_their_parent(client: Client, small: SmallClinic) -> None:
+    """Inline rows never ask for a clinic (it is excluded): the admin sets the parent's."""
+    admin = get_user_model().objects.create_superuser("owner", "owner@example.com", "owner-password-123")
+    client.force_login(admin)
+    url = f"/admin/clinic/therapist/{small.alice.pk}/change/"
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data: dict[str, Any] = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["active"] = "on" if small.alice.active else ""
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        rows = list(formset.initial_forms)
+        for i, row in enumerate(rows):
+            for name in row.fields:
+                value = row[name].value()
+                if value is not None and value is not False:
+                    data[f"{formset.prefix}-{i}-{name}"] = value
+        new = len(rows)
+        data[f"{formset.prefix}-{new}-weekday"] = 6  # Sunday, a new window
+        data[f"{formset.prefix}-{new}-starts"] = "10:00"
+        data[f"{formset.prefix}-{new}-ends"] = "12:00"
+        data[f"{formset.prefix}-TOTAL_FORMS"] = new + 1
+        data[f"{formset.prefix}-INITIAL_FORMS"] = len(rows)
+    before = WorkingHours.objects.filter(therapist=small.alice).count()
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = WorkingHours.objects.get(therapist=small.alice, weekday=6)
+    assert added.clinic_id == small.clinic.pk
+    assert WorkingHours.objects.filter(therapist=small.alice).count() == before + 1

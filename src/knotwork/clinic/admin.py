@@ -25,23 +25,15 @@ from knotwork.clinic.models import (
 )
 
 
-@admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "slug", "time_zone", "phone", "email"]
-    prepopulated_fields = {"slug": ["name"]}
+class ClinicRowInline(admin.TabularInline):  # type: ignore[type-arg]
+    """An inline for a clinic-owned row: the clinic is not asked, it is the parent's."""
 
-
-class WorkingHoursInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = WorkingHours
     exclude = ["clinic"]
     extra = 0
 
 
-@admin.register(Therapist)
-class TherapistAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["display_name", "clinic", "user", "active"]
-    list_filter = ["clinic", "active"]
-    inlines = [WorkingHoursInline]
+class ParentClinicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Saves inline rows (ClinicRowInline) with the clinic of the object they belong to."""
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for instance in formset.save(commit=False):
@@ -51,20 +43,33 @@ class TherapistAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             obj.delete()
 
 
-class ServiceTherapistInline(admin.TabularInline):  # type: ignore[type-arg]
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "slug", "time_zone", "phone", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class WorkingHoursInline(ClinicRowInline):
+    model = WorkingHours
+
+
+@admin.register(Therapist)
+class TherapistAdmin(ParentClinicAdmin):
+    list_display = ["display_name", "clinic", "user", "active"]
+    list_filter = ["clinic", "active"]
+    inlines = [WorkingHoursInline]
+
+
+class ServiceTherapistInline(ClinicRowInline):
     model = ServiceTherapist
-    exclude = ["clinic"]
-    extra = 0
 
 
-class ServiceRoomInline(admin.TabularInline):  # type: ignore[type-arg]
+class ServiceRoomInline(ClinicRowInline):
     model = ServiceRoom
-    exclude = ["clinic"]
-    extra = 0
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ServiceAdmin(ParentClinicAdmin):
     list_display = [
         "name",
         "clinic",
@@ -77,13 +82,6 @@ class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ]
     list_filter = ["clinic", "bookable_online", "active"]
     inlines = [ServiceTherapistInline, ServiceRoomInline]
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for instance in formset.save(commit=False):
-            instance.clinic = form.instance.clinic
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
 
 
 @admin.register(Room)

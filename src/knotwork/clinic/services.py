@@ -15,11 +15,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from knotwork.clinic import selectors
@@ -102,16 +103,25 @@ def client_for_booking(*, clinic: Clinic, details: ClientDetails, now: datetime)
     return client
 
 
-def _therapist_clash(therapist_id: int, blocked: tuple[datetime, datetime], *, ignore: int | None = None) -> bool:
-    clashes = Appointment.objects.filter(
-        therapist_id=therapist_id,
+def _overlapping(
+    blocked: tuple[datetime, datetime], *, ignore: int | None = None, **where: Any
+) -> QuerySet[Appointment]:
+    """Live appointments whose blocked range overlaps ``blocked`` (half-open ranges).
+
+    The lower bound on ``blocked_start`` (no block is longer than LONGEST_BLOCK) lets the
+    index on the start serve the query.
+    """
+    found = Appointment.objects.filter(
+        **where,
         blocked_start__gte=blocked[0] - selectors.LONGEST_BLOCK,
         blocked_start__lt=blocked[1],
         blocked_end__gt=blocked[0],
     ).exclude(status=AppointmentStatus.CANCELLED)
-    if ignore is not None:
-        clashes = clashes.exclude(pk=ignore)
-    return clashes.exists()
+    return found.exclude(pk=ignore) if ignore is not None else found
+
+
+def _therapist_clash(therapist_id: int, blocked: tuple[datetime, datetime], *, ignore: int | None = None) -> bool:
+    return _overlapping(blocked, ignore=ignore, therapist_id=therapist_id).exists()
 
 
 def _time_off_clash(clinic: Clinic, therapist_id: int, start: datetime, end: datetime) -> bool:
@@ -133,15 +143,7 @@ def _free_rooms(
     )
     if not room_ids:
         return [None]
-    taken = Appointment.objects.filter(
-        room_id__in=room_ids,
-        blocked_start__gte=blocked[0] - selectors.LONGEST_BLOCK,
-        blocked_start__lt=blocked[1],
-        blocked_end__gt=blocked[0],
-    ).exclude(status=AppointmentStatus.CANCELLED)
-    if ignore is not None:
-        taken = taken.exclude(pk=ignore)
-    busy = set(taken.values_list("room_id", flat=True))
+    busy = set(_overlapping(blocked, ignore=ignore, room_id__in=room_ids).values_list("room_id", flat=True))
     return list(Room.objects.filter(pk__in=[r for r in room_ids if r not in busy]).order_by("id"))
 
 
