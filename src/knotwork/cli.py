@@ -107,28 +107,10 @@ def cmd_atlas_svg(args: argparse.Namespace) -> int:
 
 def _assessments(lines: Iterator[str], *, as_json: bool) -> int:
     """Answer a JSON Lines batch: one line out per line in, in order, streamed."""
-    from knotwork.assess import PresentationError, assess, document, read
-    from knotwork.assess.report import report
+    from knotwork.assess.batch import answer
 
-    failures = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            a = assess(read(line))
-        except PresentationError as exc:
-            failures += 1
-            problems = [f"line {number}: {p}" for p in exc.problems]
-            if as_json:
-                print(json.dumps({"error": {"line": number, "problems": exc.problems}}, ensure_ascii=False), flush=True)
-            for p in problems:
-                print(p, file=sys.stderr)
-            continue
-        if as_json:
-            print(json.dumps(document(a), ensure_ascii=False), flush=True)
-        else:
-            print(report(a) + "\n", flush=True)
-    return 1 if failures else 0
+    sys.stdout.flush()
+    return answer(lines, sys.stdout.buffer, sys.stderr, as_json=as_json)
 
 
 def cmd_assess(args: argparse.Namespace) -> int:

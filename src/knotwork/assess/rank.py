@@ -43,7 +43,7 @@ ESSENTIAL, SPILLOVER, ADJACENT = 1.0, 0.6, 0.25
 SPILLOVER_FIT = 0.4
 TEXT_SHARE = 1 / 3
 MIN_CANDIDATES, MAX_CANDIDATES = 10, 15
-SNAPSHOT_VERSION = 3
+SNAPSHOT_VERSION = 4
 
 
 class MuscleRef(NamedTuple):
@@ -136,11 +136,19 @@ def compile_atlas(atlas: Atlas) -> dict[str, Any]:
                 low = bits & -bits
                 postings[low.bit_length() - 1].append(pi)
                 bits ^= low
+    one_sided = {}
+    for side in ("right", "left"):
+        skip = dominated(patterns, region_sides, side)
+        one_sided[side] = {
+            "direct": [tuple(p for p in postings if p not in skip) for postings in direct],
+            "near": [tuple(p for p in postings if p not in skip) for postings in touching],
+        }
     return {
         "version": SNAPSHOT_VERSION,
         "region_sides": region_sides,
         "direct": [tuple(p) for p in direct],
         "near": [tuple(p) for p in touching],
+        "one_sided": one_sided,
         "muscles": [
             (m.id, m.name, sorted({regions[z.region].group for tp in m.trigger_points for z in tp.zones}))
             for m in muscles
@@ -148,6 +156,45 @@ def compile_atlas(atlas: Atlas) -> dict[str, Any]:
         "patterns": patterns,
         "text": compile_text(muscles),
     }
+
+
+def dominated(
+    patterns: list[tuple[int, str, str | None, int, int, int, float]], region_sides: list[tuple[str, str]], side: str
+) -> frozenset[int]:
+    """Patterns that can never beat their ``side`` sibling on a drawing with no pain on the other side.
+
+    For a drawing whose painful region-sides are all on ``side`` or the midline, a pattern X of
+    the same muscle and trigger point as the ``side`` pattern S scores at most as much as S when
+    every region-side X can credit there is credited at least as well by S (X's essential zones
+    among S's essential zones; X's spillover zones among S's zones; X's adjacent regions among
+    S's zones or adjacent regions) and X has at least as many zones to fit (``fit_total``): then
+    X's fit and coverage are both at most S's. On a tie S wins too, the drawing leaning to
+    ``side``. The ranking skips such patterns on one-sided drawings: the same answer, with a
+    third to two thirds fewer patterns to score.
+    """
+    other = "left" if side == "right" else "right"
+    other_mask = 0
+    for i, (_, s) in enumerate(region_sides):
+        if s == other:
+            other_mask |= 1 << i
+    keep_mask = ~other_mask
+    siblings: dict[tuple[int, str | None], int] = {}
+    for pi, (mi, pattern_side, slug, *_rest) in enumerate(patterns):
+        if pattern_side == side:
+            siblings[(mi, slug)] = pi
+    out = set()
+    for pi, (mi, pattern_side, slug, ess, spill, adj, fit_total) in enumerate(patterns):
+        if pattern_side == side:
+            continue
+        _, _, _, s_ess, s_spill, s_adj, s_fit_total = patterns[siblings[(mi, slug)]]
+        if (
+            not (ess & keep_mask & ~s_ess)
+            and not (spill & keep_mask & ~(s_ess | s_spill))
+            and not (adj & keep_mask & ~(s_ess | s_spill | s_adj))
+            and fit_total >= s_fit_total
+        ):
+            out.add(pi)
+    return frozenset(out)
 
 
 class Engine:
@@ -162,7 +209,12 @@ class Engine:
         # a drawing only needs the patterns its regions reach.
         self.direct: list[tuple[int, ...]] = data["direct"]
         self.near: list[tuple[int, ...]] = data["near"]
+        # The same postings without the patterns a one-sided drawing never needs (``dominated``).
+        self.one_sided: dict[str, dict[str, list[tuple[int, ...]]]] = data["one_sided"]
         self.text = TextIndex(data["text"])
+        self.muscle_index = {m.id: mi for mi, m in enumerate(self.muscles)}
+        # Whole-muscle patterns, for the set cover.
+        self.whole = frozenset(pi for pi, pattern in enumerate(self.patterns) if pattern.trigger_point is None)
 
     @classmethod
     def from_atlas(cls, atlas: Atlas) -> Engine:
@@ -181,34 +233,41 @@ class Engine:
         """Muscles ranked by how well their referral patterns explain the drawing."""
         if not p.pain:
             return []
+        index = self.index
         weights: dict[int, float] = {}
         for pain in p.pain:
             # Intensity 0-10 weighs 1-11 (a region marked without an intensity counts as 5).
             w = (1 + (5 if pain.intensity is None else pain.intensity)) / 11
             for rs in pain.region_sides():
-                i = self.index[rs]
-                weights[i] = max(weights.get(i, 0.0), w)
+                i = index[rs]
+                if w > weights.get(i, 0.0):
+                    weights[i] = w
         painful = 0
         buckets: dict[float, int] = {}
         for i, w in weights.items():
             painful |= 1 << i
             buckets[w] = buckets.get(w, 0) | (1 << i)
-        total_weight = sum(weights.values())
-        rights = sum(1 for i in weights if self.region_sides[i][1] == "right")
-        lefts = sum(1 for i in weights if self.region_sides[i][1] == "left")
+        region_sides = self.region_sides
+        rights = sum(1 for i in weights if region_sides[i][1] == "right")
+        lefts = sum(1 for i in weights if region_sides[i][1] == "left")
         leaning = "right" if rights > lefts else "left" if lefts > rights else "bilateral"
         bucket_list = list(buckets.items())
         # With one intensity everywhere, coverage is a plain count over the painful set.
         single_bucket = len(bucket_list) == 1
-        if single_bucket:
-            total_weight = float(len(weights))
+        total_weight = float(len(weights)) if single_bucket else sum(weights.values())
         text_scores = self.text.scores(p)
 
+        if lefts and not rights:
+            direct, near = self.one_sided["left"]["direct"], self.one_sided["left"]["near"]
+        elif rights and not lefts:
+            direct, near = self.one_sided["right"]["direct"], self.one_sided["right"]["near"]
+        else:
+            direct, near = self.direct, self.near
         touched: set[int] = set()
         nearby: set[int] = set()
         for i in weights:
-            touched.update(self.direct[i])
-            nearby.update(self.near[i])
+            touched.update(direct[i])
+            nearby.update(near[i])
         patterns = self.patterns
         best: dict[int, tuple[float, float, Pattern]] = {}
         # Patterns that only touch the drawing (no painful region in a zone): fit 0, coverage by
@@ -216,31 +275,29 @@ class Engine:
         floor = 0.1**0.3
         for pi in sorted(nearby - touched):
             pattern = patterns[pi]
-            adj = pattern.adjacent
+            adj = pattern[5]
             if single_bucket:
-                near_covered = ADJACENT * (painful & adj).bit_count()
+                coverage = ADJACENT * (painful & adj).bit_count() / total_weight
             else:
-                near_covered = sum(w * ADJACENT * (mask & adj).bit_count() for w, mask in bucket_list)
-            score = (near_covered / total_weight) ** 0.7 * floor
-            current = best.get(pattern.muscle)
+                coverage = sum(w * ADJACENT * (mask & adj).bit_count() for w, mask in bucket_list) / total_weight
+            score = coverage**0.7 * floor
+            current = best.get(pattern[0])
             if current is None or score > current[0] + 1e-12:
-                best[pattern.muscle] = (score, near_covered / total_weight, pattern)
+                best[pattern[0]] = (score, coverage, pattern)
             elif score > current[0] - 1e-12:  # a tie: the side decides
-                keep(best, pattern, score, near_covered / total_weight, leaning)
+                keep(best, pattern, score, coverage, leaning)
         spill_fit, spill_base, spill_gain = SPILLOVER_FIT, SPILLOVER, ESSENTIAL - SPILLOVER
         for pi in sorted(touched):
             pattern = patterns[pi]
-            ess, spill, adj = pattern.essential, pattern.spillover, pattern.adjacent
-            fit = ((painful & ess).bit_count() + spill_fit * (painful & spill).bit_count()) / pattern.fit_total
+            mi, _, _, ess, spill, adj, fit_total = pattern
+            painful_ess = (painful & ess).bit_count()
+            painful_spill = (painful & spill).bit_count()
+            fit = (painful_ess + spill_fit * painful_spill) / fit_total
             # A painful spillover zone counts more the more of the pattern is present: alone it is
             # weak evidence, within a complete pattern it is fully explained.
             spill_credit = spill_base + spill_gain * fit
             if single_bucket:
-                covered = (
-                    (painful & ess).bit_count()
-                    + spill_credit * (painful & spill).bit_count()
-                    + ADJACENT * (painful & adj).bit_count()
-                )
+                covered = painful_ess + spill_credit * painful_spill + ADJACENT * (painful & adj).bit_count()
             else:
                 covered = 0.0
                 for w, mask in bucket_list:
@@ -251,20 +308,21 @@ class Engine:
                     )
             coverage = covered / total_weight
             score = coverage**0.7 * (0.1 + 0.9 * fit) ** 0.3
-            current = best.get(pattern.muscle)
+            current = best.get(mi)
             if current is None or score > current[0] + 1e-12:
-                best[pattern.muscle] = (score, coverage, pattern)
+                best[mi] = (score, coverage, pattern)
             elif score > current[0] - 1e-12:  # a tie: the side decides
                 keep(best, pattern, score, coverage, leaning)
 
         ranked: list[tuple[float, int, float, float, Pattern | None]] = []
-        for mi, m in enumerate(self.muscles):
-            text = text_scores.get(m.id, (0.0, ()))[0]
-            if mi in best:
-                base, _, pattern = best[mi]
-                final = base + (1 - base) * TEXT_SHARE * text
-                ranked.append((final, mi, base, text, pattern))
-            elif text:
+        for mi, (base, _, found) in best.items():
+            hit = text_scores.get(self.muscles[mi].id)
+            text = hit[0] if hit is not None else 0.0
+            ranked.append((base + (1 - base) * TEXT_SHARE * text, mi, base, text, found))
+        muscle_index = self.muscle_index
+        for muscle_id, (text, _) in text_scores.items():
+            mi = muscle_index[muscle_id]
+            if text and mi not in best:
                 ranked.append((TEXT_SHARE * text * 0.5, mi, 0.0, text, None))
         # Scores equal to 1e-9 count as ties (floating-point noise), broken by the contract's order.
         ranked.sort(key=lambda t: (-int(t[0] * 1e9 + 0.5), t[1]))
@@ -272,7 +330,7 @@ class Engine:
             # The contract promises at least ten candidates for a non-empty drawing: pad with the
             # muscles whose patterns lie nearest (sharing a body area), scored 0.
             seen = {t[1] for t in ranked}
-            groups = {vocab.regions()[self.region_sides[i][0]].group for i in weights}
+            groups = {vocab.regions()[region_sides[i][0]].group for i in weights}
             for mi, m in enumerate(self.muscles):
                 if len(ranked) >= MIN_CANDIDATES:
                     break
@@ -284,9 +342,12 @@ class Engine:
                     break
                 if mi not in seen:
                     ranked.append((0.0, mi, 0.0, 0.0, None))
+        painful_bits = sorted(weights)
         out = []
         for final, mi, base, text, chosen in ranked[: max(limit, MIN_CANDIDATES)]:
-            candidate = self._candidate(mi, final, base, text, chosen, painful, text_scores.get(self.muscles[mi].id))
+            candidate = self._candidate(
+                mi, final, base, text, chosen, painful_bits, text_scores.get(self.muscles[mi].id)
+            )
             if chosen is None:
                 candidate = candidate._replace(side=leaning)
             out.append(candidate)
@@ -299,41 +360,64 @@ class Engine:
         base: float,
         text: float,
         pattern: Pattern | None,
-        painful: int,
+        painful_bits: list[int],
         text_hit: tuple[float, tuple[str, ...]] | None,
     ) -> Candidate:
         m = self.muscles[mi]
         matches = text_hit[1] if text_hit else ()
-        ess: tuple[tuple[str, str], ...] = ()
-        spill: tuple[tuple[str, str], ...] = ()
-        adj: tuple[tuple[str, str], ...] = ()
+        region_sides = self.region_sides
         if pattern is None:
-            side = "right"
-            unexplained = self._names(painful)
-            not_hurting = 0
-            tp = None
-        else:
-            side = pattern.side
-            ess = self._names(painful & pattern.essential)
-            spill = self._names(painful & pattern.spillover)
-            adj = self._names(painful & pattern.adjacent)
-            unexplained = self._names(painful & ~(pattern.essential | pattern.spillover | pattern.adjacent))
-            not_hurting = (pattern.essential & ~painful).bit_count()
-            tp = pattern.trigger_point
+            # Positional arguments: a named tuple built from keywords costs four times as much.
+            return Candidate(
+                m,  # muscle
+                "right",  # side
+                round(min(1.0, final), 4),  # score
+                round(base, 4),  # pattern_score
+                round(text, 4),  # text_score
+                None,  # trigger_point
+                (),  # essential
+                (),  # spillover
+                (),  # adjacent
+                tuple(region_sides[i] for i in painful_bits),  # unexplained
+                0,  # zones_not_hurting
+                matches,  # text_matches
+                explain(m, (), (), (), len(painful_bits), 0, matches),  # explanation
+            )
+        ess_mask, spill_mask, adj_mask = pattern[3], pattern[4], pattern[5]
+        # The zones are disjoint (spillover excludes essential, adjacent excludes both): one pass
+        # over the painful region-sides, in the map's order, sorts each into its kind.
+        ess: list[tuple[str, str]] = []
+        spill: list[tuple[str, str]] = []
+        adj: list[tuple[str, str]] = []
+        unexplained: list[tuple[str, str]] = []
+        painful = 0
+        for i in painful_bits:
+            bit = 1 << i
+            painful |= bit
+            if ess_mask & bit:
+                ess.append(region_sides[i])
+            elif spill_mask & bit:
+                spill.append(region_sides[i])
+            elif adj_mask & bit:
+                adj.append(region_sides[i])
+            else:
+                unexplained.append(region_sides[i])
+        not_hurting = (ess_mask & ~painful).bit_count()
+        ess_t, spill_t, adj_t = tuple(ess), tuple(spill), tuple(adj)
         return Candidate(
-            muscle=m,
-            side=side,
-            score=round(min(1.0, final), 4),
-            pattern_score=round(base, 4),
-            text_score=round(text, 4),
-            trigger_point=tp,
-            essential=ess,
-            spillover=spill,
-            adjacent=adj,
-            unexplained=unexplained,
-            zones_not_hurting=not_hurting,
-            text_matches=matches,
-            explanation=explain(m, ess, spill, adj, painful.bit_count(), not_hurting, matches),
+            m,  # muscle
+            pattern[1],  # side
+            round(min(1.0, final), 4),  # score
+            round(base, 4),  # pattern_score
+            round(text, 4),  # text_score
+            pattern[2],  # trigger_point
+            ess_t,  # essential
+            spill_t,  # spillover
+            adj_t,  # adjacent
+            tuple(unexplained),  # unexplained
+            not_hurting,  # zones_not_hurting
+            matches,  # text_matches
+            explain(m, ess_t, spill_t, adj_t, len(painful_bits), not_hurting, matches),  # explanation
         )
 
     def explain_all(self, p: Presentation, candidates: list[Candidate]) -> list[list[Candidate]]:
@@ -343,17 +427,20 @@ class Engine:
         """
         if not candidates or not candidates[0].unexplained:
             return []
-        painful = 0
+        bits: set[int] = set()
         for pain in p.pain:
             for rs in pain.region_sides():
-                painful |= 1 << self.index[rs]
+                bits.add(self.index[rs])
+        painful = 0
+        reach: set[int] = set()
+        for i in bits:
+            painful |= 1 << i
+            reach.update(self.direct[i])
         by_id = {c.muscle.id: c for c in candidates}
         options = []
-        for pattern in self.patterns:
-            if pattern.trigger_point is None:
-                zones = pattern.essential | pattern.spillover
-                if zones & painful:
-                    options.append((pattern, zones))
+        for pi in sorted(reach & self.whole):  # whole-muscle patterns with a painful zone, in order
+            pattern = self.patterns[pi]
+            options.append((pattern, pattern.essential | pattern.spillover))
         left = painful
         chosen: list[Pattern] = []
         while left:
@@ -380,7 +467,7 @@ class Engine:
             result.append(
                 c
                 if c is not None and c.side == pattern.side
-                else self._candidate(pattern.muscle, 0.0, 0.0, 0.0, pattern, painful, None)
+                else self._candidate(pattern.muscle, 0.0, 0.0, 0.0, pattern, sorted(bits), None)
             )
         return [result]
 

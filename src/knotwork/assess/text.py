@@ -144,8 +144,23 @@ def stem(word: str) -> str:
     return word
 
 
+_STEMS: dict[str, str] = {}
+
+
 def terms(text: str) -> list[str]:
-    return [stem(w) for w in WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
+    """The stemmed content words of a text (stems are remembered: a history reuses common words)."""
+    out = []
+    stems = _STEMS
+    for w in WORD.findall(text.lower()):
+        if w in STOP or len(w) < 3:
+            continue
+        s = stems.get(w)
+        if s is None:
+            s = stem(w)
+            if len(stems) < 100_000:
+                stems[w] = s
+        out.append(s)
+    return out
 
 
 def compile_text(muscles: list[Muscle]) -> dict[str, Any]:
@@ -200,6 +215,9 @@ class TextIndex:
         self.activity_by_word: dict[str, list[str]] = data["activity_by_word"]
         self.idf: dict[str, float] = data["idf"]
         self.max_idf: float = data["max_idf"]
+        self.activity_weights: dict[str, tuple[tuple[str, float], ...]] = {
+            w: tuple((mid, self.idf[w]) for mid in muscles) for w, muscles in self.activity_by_word.items()
+        }
 
     def scores(self, p: Presentation) -> dict[str, tuple[float, tuple[str, ...]]]:
         """muscle id -> (score in [0, 1], the complaints or words that matched)."""
@@ -209,21 +227,26 @@ class TextIndex:
         said = set(terms(text))
         matched: dict[str, list[str]] = {}
         weight: dict[str, float] = {}
+        mimics_by_word, activity = self.mimics_by_word, self.activity_weights
         for w in said:
-            for mid, name, words in self.mimics_by_word.get(w, ()):
-                if words <= said:
-                    matched.setdefault(mid, []).append(name)
-            for mid in self.activity_by_word.get(w, ()):
-                weight[mid] = weight.get(mid, 0.0) + self.idf[w]
+            complaints = mimics_by_word.get(w)
+            if complaints is not None:
+                for mid, name, words in complaints:
+                    if words <= said:
+                        matched.setdefault(mid, []).append(name)
+            muscles = activity.get(w)
+            if muscles is not None:
+                for mid, idf in muscles:
+                    weight[mid] = weight.get(mid, 0.0) + idf
         out: dict[str, tuple[float, tuple[str, ...]]] = {}
+        scale = 1 / (2 * self.max_idf)
+        for muscle_id, total in weight.items():
+            if muscle_id not in matched:
+                # activity words alone: at most ACTIVITY_WEIGHT
+                out[muscle_id] = (round(ACTIVITY_WEIGHT * min(1.0, total * scale), 4), ())
         order = self.mimic_names  # the atlas's order, so that listed complaints come out in it
-        for muscle_id in sorted(set(matched) | set(weight)):
-            names = matched.get(muscle_id, [])
-            if names:
-                names = [n for n in order[muscle_id] if n in names]
-            mimic_score = 1.0 if names else 0.0
-            activity_score = min(1.0, weight.get(muscle_id, 0.0) / (2 * self.max_idf))
-            score = MIMIC_WEIGHT * mimic_score + ACTIVITY_WEIGHT * activity_score
-            if score > 0:
-                out[muscle_id] = (round(score, 4), tuple(names[:2]))
+        for muscle_id, names in matched.items():
+            names = [n for n in order[muscle_id] if n in names]
+            activity_score = min(1.0, weight.get(muscle_id, 0.0) * scale)
+            out[muscle_id] = (round(MIMIC_WEIGHT + ACTIVITY_WEIGHT * activity_score, 4), tuple(names[:2]))
         return out
