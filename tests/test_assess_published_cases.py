@@ -17,10 +17,14 @@ import pytest
 from knotwork.assess import assess, document, from_data
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-CASE_FILES = ("cases-literature.jsonl", "cases-holdout.jsonl")
+CASE_FILES = ("cases-literature.jsonl", "cases-holdout.jsonl", "cases-holdout2.jsonl")
 KNOWN_MISSES = {
     "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "
     "no rule sees it yet; age and new back pain alone would refer most older clients with back pain",
+    "h2-026": "multiple myeloma told as two months of low back pain at 48 that crept up, feeling well otherwise, "
+    "no cancer history or weight loss: nothing in the intake marks it out from ordinary back pain",
+    "h2-028": "a perianal abscess told as pain in and around the back passage, no fever: pain there alone "
+    "does not justify an urgent referral; an examination does",
 }
 
 

@@ -122,6 +122,21 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
         "routine",
     ),
     (
+        "possible-upper-limb-dvt",
+        presentation([("armpit", "right")], age=19, history="My armpit has been swelling up since training."),
+        "emergency",
+    ),
+    (
+        "sudden-loin-or-back-pain-without-strain",
+        presentation([("flank", "left")], age=35, history="The pain came on suddenly this morning."),
+        "urgent",
+    ),
+    (
+        "possible-axial-spondyloarthritis",
+        presentation([("buttock-upper", "left")], age=24, screening={"not-improving": True}),
+        "routine",
+    ),
+    (
         "persistent-arm-or-leg-nerve-symptoms",
         presentation(SHOULDER, age=30, history="Pins and needles in the hand, getting worse despite treatment."),
         "routine",
@@ -316,3 +331,50 @@ def test_long_standing_back_pain_over_50_is_not_new() -> None:
     history = "Two years of aching in the upper back, no better with painkillers."
     result = screen(from_data(presentation([("upper-thoracic-spine", "midline")], age=65, history=history)))
     assert "new-spinal-pain-over-50-not-improving" not in [r.rule for r in result.reasons]
+
+
+def test_swelling_of_a_known_lymphoedema_arm_is_a_precaution_not_an_emergency() -> None:
+    history = "Lymphoedema of the left arm since breast surgery; the arm is swollen by evening."
+    result = screen(from_data(presentation([("upper-arm-inner", "left")], age=58, history=history)))
+    assert "possible-upper-limb-dvt" not in [r.rule for r in result.reasons]
+    assert result.precautions
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "Pain came on suddenly when I bent down to lift a box.",
+        "Sudden pain in my back after a twist at the gym.",
+        "Pain on the left side of my back for months.",
+    ],
+)
+def test_back_pain_after_a_strain_or_without_sudden_onset_is_not_sent_away(history: str) -> None:
+    result = screen(from_data(presentation([("low-back", "left")], age=35, history=history)))
+    assert "sudden-loin-or-back-pain-without-strain" not in [r.rule for r in result.reasons]
+
+
+def test_axial_spondyloarthritis_needs_two_features_and_an_onset_before_45() -> None:
+    buttock = [("buttock-upper", "left")]
+    one_feature = presentation([("low-back", "left")], age=40, screening={"not-improving": True})
+    too_old = presentation(buttock, age=52, screening={"not-improving": True, "night-pain": True})
+    two = presentation(
+        [("low-back", "left")],
+        age=38,
+        screening={"not-improving": True},
+        relieving=["walking about", "ibuprofen"],
+        history="I also have psoriasis.",
+    )
+    rules = {
+        name: [r.rule for r in screen(from_data(p)).reasons]
+        for name, p in {"one": one_feature, "old": too_old, "two": two}.items()
+    }
+    assert "possible-axial-spondyloarthritis" not in rules["one"]
+    assert "possible-axial-spondyloarthritis" not in rules["old"]
+    assert "possible-axial-spondyloarthritis" in rules["two"]
+
+
+def test_pain_that_grows_more_and_more_at_night_is_urgent() -> None:
+    history = "For five weeks the front of the knee has hurt more and more and it wakes me at night."
+    result = screen(from_data(presentation([("knee-front", "right")], age=25, history=history)))
+    assert "night-pain-and-worsening" in [r.rule for r in result.reasons]
+    assert result.urgency == "urgent"

@@ -37,8 +37,18 @@ def assess(p: Presentation) -> Assessment:
     )
 
 
+_RS: dict[tuple[str, str], dict[str, str]] = {}
+
+
 def _rs(items: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
-    return [{"region": r, "side": s} for r, s in items]
+    """Region-sides as documents; one shared dict per region-side (documents are only encoded)."""
+    out = []
+    for rs in items:
+        doc = _RS.get(rs)
+        if doc is None:
+            doc = _RS[rs] = {"region": rs[0], "side": rs[1]}
+        out.append(doc)
+    return out
 
 
 def candidate_document(c: Candidate) -> dict[str, Any]:

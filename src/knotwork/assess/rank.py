@@ -29,6 +29,7 @@ import marshal
 import os
 import sys
 import zlib
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -213,6 +214,7 @@ class Engine:
         self.one_sided: dict[str, dict[str, list[tuple[int, ...]]]] = data["one_sided"]
         self.text = TextIndex(data["text"])
         self.muscle_index = {m.id: mi for mi, m in enumerate(self.muscles)}
+        self.labels = [_label(rs) for rs in self.region_sides]  # for explanations
         # Whole-muscle patterns, for the set cover.
         self.whole = frozenset(pi for pi, pattern in enumerate(self.patterns) if pattern.trigger_point is None)
 
@@ -381,25 +383,32 @@ class Engine:
                 tuple(region_sides[i] for i in painful_bits),  # unexplained
                 0,  # zones_not_hurting
                 matches,  # text_matches
-                explain(m, (), (), (), len(painful_bits), 0, matches),  # explanation
+                explain((), (), (), len(painful_bits), 0, matches),  # explanation
             )
         ess_mask, spill_mask, adj_mask = pattern[3], pattern[4], pattern[5]
         # The zones are disjoint (spillover excludes essential, adjacent excludes both): one pass
         # over the painful region-sides, in the map's order, sorts each into its kind.
+        labels = self.labels
         ess: list[tuple[str, str]] = []
         spill: list[tuple[str, str]] = []
         adj: list[tuple[str, str]] = []
         unexplained: list[tuple[str, str]] = []
+        ess_labels: list[str] = []
+        spill_labels: list[str] = []
+        adj_labels: list[str] = []
         painful = 0
         for i in painful_bits:
             bit = 1 << i
             painful |= bit
             if ess_mask & bit:
                 ess.append(region_sides[i])
+                ess_labels.append(labels[i])
             elif spill_mask & bit:
                 spill.append(region_sides[i])
+                spill_labels.append(labels[i])
             elif adj_mask & bit:
                 adj.append(region_sides[i])
+                adj_labels.append(labels[i])
             else:
                 unexplained.append(region_sides[i])
         not_hurting = (ess_mask & ~painful).bit_count()
@@ -417,7 +426,7 @@ class Engine:
             tuple(unexplained),  # unexplained
             not_hurting,  # zones_not_hurting
             matches,  # text_matches
-            explain(m, ess_t, spill_t, adj_t, len(painful_bits), not_hurting, matches),  # explanation
+            explain(ess_labels, spill_labels, adj_labels, len(painful_bits), not_hurting, matches),  # explanation
         )
 
     def explain_all(self, p: Presentation, candidates: list[Candidate]) -> list[list[Candidate]]:
@@ -507,30 +516,30 @@ def _label(rs: tuple[str, str]) -> str:
     return label
 
 
-def _join(items: list[str]) -> str:
+def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def explain(
-    m: MuscleRef,
-    ess: tuple[tuple[str, str], ...],
-    spill: tuple[tuple[str, str], ...],
-    adj: tuple[tuple[str, str], ...],
+    ess: Sequence[str],
+    spill: Sequence[str],
+    adj: Sequence[str],
     painful_count: int,
     not_hurting: int,
     text_matches: tuple[str, ...],
 ) -> str:
-    """A sentence a therapist can check against the drawing."""
+    """A sentence a therapist can check against the drawing (from the labels of the painful
+    region-sides in the pattern's essential zones, spillover zones and next to them)."""
     parts = []
     if ess:
-        parts.append(f"refers to {_join([_label(rs) for rs in ess])}")
+        parts.append(f"refers to {_join(ess)}")
     if spill:
-        parts.append(f"{'spills over to' if ess else 'refers (spillover) to'} {_join([_label(rs) for rs in spill])}")
+        parts.append(f"{'spills over to' if ess else 'refers (spillover) to'} {_join(spill)}")
     if ess or spill:
         explained = len(ess) + len(spill)
         parts.append(f"matches {explained} of {painful_count} painful region{'s' if painful_count != 1 else ''}")
     if adj:
-        parts.append(f"next to {_join([_label(rs) for rs in adj])}")
+        parts.append(f"next to {_join(adj)}")
     if not_hurting:
         parts.append(f"{not_hurting} essential zone{'s' if not_hurting != 1 else ''} not marked")
     if text_matches:

@@ -62,6 +62,9 @@ GIRDLE = frozenset(
         "hip-front",
     }
 )
+LOIN = frozenset({"flank", "mid-back", "low-back", "lumbar-spine", "upper-thoracic-spine", "scapula-inferior-angle"})
+LOW_BACK_OR_BUTTOCK = frozenset({"low-back", "lumbar-spine", "sacrum", "sacroiliac", "buttock-upper", "buttock-lower"})
+BUTTOCK = frozenset({"sacroiliac", "buttock-upper", "buttock-lower"})
 VISCERAL = frozenset({"abdomen-upper", "abdomen-lower", "groin", "flank", "perineum"})
 CHEST = frozenset({"sternum", "chest-upper", "chest-front", "chest-side"})
 
@@ -121,11 +124,15 @@ SAID: dict[str, Alarm] = {
     "morning-stiffness": Alarm(('stiff', 'morning'), r"morning stiffness|stiff(ness)? (in|every) the mornings?|mornings?\W+(\(?about |\(?an? )?\w* ?hours?( of)? stiff\w*|stiff\w* (for|lasting) (about |over )?(an|one|\d+) hours?|(an?|one|\d+|two|several) hours? of stiff\w*|stiff\w* every morning"),
     "endurance": Alarm(('run', 'marathon', 'endurance', 'triathl', 'athlete', 'jog'), r"\brunn(er|ing)\b|marathon|endurance|triathl\w+|\bathlete\b|jogg\w+|military (training|recruit)"),
     "moving-chest-pain": Alarm(('shoulder to the other', 'crushing', 'tight band', 'moved', 'spread', 'shifted', 'went'), r"(moved|spread|went|radiat\w*) (from|across) (one|the left|the right) shoulder to the other|crushing|tight band (across|around) (the|my|his|her) chest|(moved|spread|shifted|went|switched)( over| across)? to the (other|opposite|left|right) (side|shoulder|arm)"),
+    "swollen-arm": Alarm(('swell', 'swollen'), r"(arm|armpit|forearm|hand|elbow|shoulder)( area)? (is |was |has been |keeps |kept |became |got |started )?(swollen|swell\w*)|swollen,? (warm |red |hot |tight |heavy )?(arm|armpit|forearm|hand|upper arm)|swelling (in|of|up in|around|under) (my |the |his |her |their )?(right |left )?(arm|armpit|forearm|hand)"),
     "swollen-calf": Alarm(('swollen', 'swelling', 'calf', 'leg'), r"swollen,? (warm |red |hot )?(calf|leg|ankle)|(calf|leg) (is |was )?(swollen|hot|red and swollen|warm and swollen)"),
     "long-travel": Alarm(('flight', 'plane', 'journey', 'drive', 'bed rest', 'bedrest', 'cast', 'immobilis'), r"(long[- ]haul|\d+[- ]hour) (flight|plane|journey|drive)|after (a|the) (flight|plane ride|long journey)|bed ?rest|plaster cast|immobilis\w+"),
     "clot-risk": Alarm(('termination', 'abortion', 'miscarriage', 'postpartum', 'post-partum', 'gave birth', 'giving birth', 'surgery', 'operation', 'contraceptive', 'the pill', 'hrt', 'hormone replacement', 'pregnan', 'clot'), r"termination of (a |the )?pregnancy|abortion|miscarriage|post[- ]?partum|(gave|giving) birth|after (an |the |her |his )?(surgery|operation)|(contraceptive|the) pill|\bHRT\b|hormone replacement|\bpregnan\w*|(previous|past|history of)( a)? (blood )?clot"),
     "thunderclap": Alarm(('worst', 'thunderclap', 'sudden', 'headache'), r"worst(-| )(ever )?headache|worst (pain|headache) of (my|his|her|their) life|thunderclap|sudden(ly)?,? (and )?severe headache|headache (came|come) on (suddenly|within (seconds|a minute))"),
     "sudden-onset": Alarm(('sudden', 'abrupt', 'out of the blue', 'out of nowhere'), r"(started|began|came on|come on|starts|begins|onset was|start was)( \w+){0,3} (suddenly|abruptly)|sudden(ly)? (onset|start|began|started)|abrupt(ly)? (onset|start)|(suddenly|abruptly) (started|began|came on)|out of (the blue|nowhere)"),
+    "mechanical-onset": Alarm(('lift', 'bend', 'twist', 'reach', 'strain', 'pull', 'sport', 'gym', 'fall', 'fell', 'slip', 'moving'), r"\b(lift\w*|bend\w*|bent|twist\w*|reach\w*|strain\w*|pull\w*|sport\w*|gym|fall|fell|slipp?\w*|moving (furniture|house|boxes))\b"),
+    "better-with-movement": Alarm(('moving', 'movement', 'exercis', 'activity', 'walk', 'ibuprofen', 'naproxen', 'anti-inflammator', 'nsaid'), r"\b(moving|movement|exercis\w*|activity|walking|ibuprofen|naproxen|diclofenac|anti-?inflammator\w*|nsaids?)\b"),
+    "spondyloarthritis-history": Alarm(('psoria', 'uveitis', 'iritis', 'crohn', 'colitis', 'spondyl', 'enthesitis', 'arthritis', 'bowel disease'), r"psoria\w*|uveitis|\biritis|crohn\w*|ulcerative colitis|inflammatory bowel disease|spondyl\w+|enthesitis|\barthritis\b"),
     "chronic": Alarm(('chronic', 'long-standing', 'longstanding', 'years', 'recurrent', 'since childhood', 'for decades'), r"\bchronic\b|long[- ]?standing|for (many |several |\w+ |\d+ )?(years|decades)|(\d+|two|three|four|five|six|seven|eight|nine|ten|many|several)[- ](years?|decades?)['’]?( of| history)|recurrent|since childhood|episodic"),
     "limb-neuro": Alarm(('numb', 'tingl', 'pins and needles', 'paraesthesi', 'paresthesi'), r"numb(ness)?|tingl\w*|pins and needles|pa?raesthesi\w*|paresthesi\w*"),
     "neuro": Alarm(('vision', 'speech', 'droop', 'drop attack', 'swallow', 'speaking', 'finding words', 'confusion', 'nystagmus', 'ataxia', 'balance', 'coordination'), r"double vision|(loss|lost|losing) (of )?(the )?vision|vision loss|blurred vision|slurred speech|facial droop|drop attacks?|difficulty swallowing|(trouble|difficulty) (speaking|finding words)|confusion|nystagmus|ataxia|(loss of|lost) (balance|coordination)"),
@@ -138,7 +145,7 @@ SAID: dict[str, Alarm] = {
     "weight-loss": Alarm(('weight', 'lost'), r"weight loss|lost (\w+ )?(weight|\d+ ?(kg|kilos?|pounds|lbs?|stone))|(unexplained|unintentional) weight"),
     "night-pain": Alarm(('night', 'wake', 'awake', 'sleep', 'relief', 'regardless of', 'not eased by rest'), r"night pain|\bnights?\b(?!\s+sweat)|wakes? (me|him|her|them|the patient)( up)?|keeps? (me|him|her|them) awake|disturb(s|ing)? (my |his |her |their )?sleep|(can(no|')t|unable to) (sleep|find relief)|constant (pain )?regardless of (movement|position|posture)|not eased by rest"),
     "unremitting": Alarm(('regardless of', 'unremitting', 'relentless', 'nothing', 'relief', 'not eased', 'not relieved'), r"constant regardless of|unremitting|relentless|nothing (helps|eases it)|cannot find relief|not (eased|relieved) by (rest|lying)"),
-    "worsening": Alarm(('worse', 'deteriorat', 'no response', 'not improving', 'not responding', 'despite', 'more frequent', 'slow to settle'), r"(gradually|progressively|steadily|slowly)? ?(getting|got|becoming|became|gets) worse|worse(ned|ning)|deteriorat\w+|no response to|not (improving|responding)|despite (treatment|physiotherapy|\d+ visits|painkillers)|becoming more frequent|slow to settle"),
+    "worsening": Alarm(('worse', 'deteriorat', 'no response', 'not improving', 'not responding', 'despite', 'more frequent', 'slow to settle', 'more and more', 'increasingly'), r"(gradually|progressively|steadily|slowly)? ?(getting|got|becoming|became|gets) worse|worse(ned|ning)|deteriorat\w+|no response to|not (improving|responding)|despite (treatment|physiotherapy|\d+ visits|painkillers)|becoming more frequent|slow to settle|(hurt\w*|pain\w*|ach\w*|sore|swell\w*|swollen)( \w+){0,2} more and more|more and more (painful|sore|swollen)|increasingly (painful|sore|swollen|bad)"),
     "night-sweats": Alarm(('sweat',), r"night sweats|drenching sweats|sweat(s|ing) at night"),
     "tuberculosis": Alarm(('tuberculosis', 'tb'), r"tuberculosis|\bTB\b"),
     "smoking": Alarm(('pack', 'smok'), r"pack[- ]years?|heavy smok\w+|smoked heavily|smok(es|ed|ing|er)\b"),
@@ -306,6 +313,27 @@ def age_hit(f: Facts) -> Hit:
     return [("age", f"aged {f.age}")] if f.over_50 else []
 
 
+def spondyloarthritis_features(f: Facts) -> Hit:
+    """Two or more of the NICE NG65 features of axial spondyloarthritis that an intake can show.
+
+    NICE refers at four (three with a positive HLA-B27 test); a screen that sends the client to a
+    doctor alongside therapy, who then applies the criteria, asks for two. Onset before 35 is read
+    from the current age (an upper bound of the age at onset).
+    """
+    features: Hit = []
+    if f.age is not None and f.age < 35:
+        features.append(("age", "began before 35"))
+    if f.hurts(BUTTOCK):
+        features.append(("pain", "buttock pain"))
+    features += either(answer(f, "night-pain"), words(f, "night-pain"))[:1]
+    eased = SAID["better-with-movement"].compiled()
+    relief = next((m.group(0) for r in f.p.relieving if (m := eased.search(r))), None)
+    if relief:  # only what the client says eases it, not what aggravates it
+        features.append(("history", f"eased by “{relief}”"))
+    features += words(f, "spondyloarthritis-history")
+    return features if len(features) >= 2 else []
+
+
 class RedFlag(NamedTuple):
     rule: str
     urgency: str
@@ -358,6 +386,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "Possible deep vein thrombosis: a swollen, warm or red calf. Same-day medical assessment; never massage, "
         "press or roll that leg until a clot is excluded.",
         ("nice-ng158",),
+    ),
+    RedFlag(
+        "possible-upper-limb-dvt",
+        "emergency",
+        lambda f: [] if "lymphoedema" in f.yes or f.said("lymphoedema") else words(f, "swollen-arm"),
+        "Swelling of the arm, armpit or hand: possible clot in the deep veins of the arm (effort thrombosis in "
+        "active young people, or with a line, a device or cancer), or infection or a growing lump. Same-day medical "
+        "assessment; do not massage, press or roll that arm, armpit or chest wall until then.",
+        ("uedvt-exercise-2006", "nice-ng158"),
     ),
     RedFlag(
         "thunderclap-headache",
@@ -595,6 +632,19 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("ifompt-spine-2020",),
     ),
     RedFlag(
+        "sudden-loin-or-back-pain-without-strain",
+        "urgent",
+        lambda f: (
+            []
+            if "recent-trauma" in f.yes or f.said("mechanical-onset")
+            else both(words(f, "sudden-onset"), region_hit(f, LOIN, "back or loin pain"))
+        ),
+        "Back or loin pain that came on suddenly without a strain or injury: a cause inside the body (kidney "
+        "stone or infection, gallbladder, pancreas, aorta, lung) must be excluded first. Medical assessment the "
+        "same day if it is severe, otherwise within days; no treatment until then.",
+        ("bmj-renal-colic-2012", "ifompt-spine-2020"),
+    ),
+    RedFlag(
         "groin-pain-in-an-endurance-athlete",
         "urgent",
         lambda f: both(region_hit(f, HIP_FRONT, "groin or hip pain"), words(f, "endurance")),
@@ -603,6 +653,20 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("robertson-wood-2017",),
     ),
     # ---- routine: see a doctor before or alongside therapy --------------------------------------------
+    RedFlag(
+        "possible-axial-spondyloarthritis",
+        "routine",
+        lambda f: both(
+            [("age", f"aged {f.age}")] if f.age is not None and f.age < 45 else [],
+            region_hit(f, LOW_BACK_OR_BUTTOCK, "low back or buttock pain"),
+            either(answer(f, "not-improving"), words(f, "chronic"), words(f, "no-better")),
+            spondyloarthritis_features(f),
+        ),
+        "Persistent low back or buttock pain that began before 45, with features of inflammatory back pain: "
+        "axial spondyloarthritis (ankylosing spondylitis) is often missed for years. A doctor should check the "
+        "NICE referral criteria alongside therapy.",
+        ("nice-ng65",),
+    ),
     RedFlag(
         "possible-polymyalgia-rheumatica",
         "routine",

@@ -69,6 +69,17 @@ SOURCES: dict[str, str] = {
         "Dasgupta B, Borg FA, Hassan N, et al. BSR and BHPR guidelines for the management of polymyalgia "
         "rheumatica. Rheumatology (Oxford). 2010;49(1):186-190."
     ),
+    "nice-ng65": (
+        "National Institute for Health and Care Excellence. Spondyloarthritis in over 16s: diagnosis and "
+        "management (NG65). London: NICE; 2017 (referral criteria for suspected axial spondyloarthritis)."
+    ),
+    "uedvt-exercise-2006": (
+        "Exercise-induced deep vein thrombosis of the upper extremity. 1. Literature review. Acta Haematol. "
+        "2006;115(3-4):214-220. doi:10.1159/000090938"
+    ),
+    "bmj-renal-colic-2012": (
+        "Bultitude M, Rees J. Management of renal colic. BMJ. 2012;345:e5499. doi:10.1136/bmj.e5499"
+    ),
     "robertson-wood-2017": (
         "Robertson GAJ, Wood AM. Femoral neck stress fractures in sport: a current concepts review. Sports Med "
         "Int Open. 2017;1(2):E58-E68."
