@@ -178,3 +178,37 @@ def test_the_ranking_is_deterministic_and_the_compiled_cache_changes_nothing() -
     fresh = Engine.from_atlas(load_atlas()).rank(p)
     cached = engine().rank(p)
     assert [(c.muscle.id, c.score, c.side) for c in fresh] == [(c.muscle.id, c.score, c.side) for c in cached]
+
+
+regions_all = [r.code for r in vocab.regions().values()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(regions_all),
+            st.sampled_from(["right", "left"]),
+            st.one_of(st.none(), st.integers(min_value=0, max_value=10)),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_skipping_dominated_patterns_on_one_sided_drawings_changes_nothing(
+    pain: list[tuple[str, str, int | None]],
+) -> None:
+    """The shortcut of ``rank.dominated`` against scoring every pattern, on one-sided drawings."""
+    full = Engine.from_atlas(load_atlas())
+    full.one_sided = {side: {"direct": full.direct, "near": full.near} for side in ("right", "left")}
+    side = pain[0][1]
+    drawing = []
+    for region, _, intensity in pain:
+        entry: dict[str, Any] = {"region": region, "side": side if vocab.regions()[region].sided else "midline"}
+        if intensity is not None:
+            entry["intensity"] = intensity
+        drawing.append(entry)
+    p = from_data({"pain": drawing})
+    fast = engine()
+    assert fast.rank(p) == full.rank(p)
+    assert fast.explain_all(p, fast.rank(p)) == full.explain_all(p, full.rank(p))
