@@ -212,3 +212,48 @@ def test_skipping_dominated_patterns_on_one_sided_drawings_changes_nothing(
     fast = engine()
     assert fast.rank(p) == full.rank(p)
     assert fast.explain_all(p, fast.rank(p)) == full.explain_all(p, full.rank(p))
+
+
+def _engine_with_prevalence(studies: list[tuple[list[str], int, dict[str, float]]]) -> Engine:
+    from knotwork.assess.rank import compile_atlas
+
+    data = compile_atlas(load_atlas())
+    index = {m[0]: i for i, m in enumerate(data["muscles"])}
+    data["prevalence"] = [(groups, n, {index[m]: pct for m, pct in found.items()}) for groups, n, found in studies]
+    return Engine(data)
+
+
+def test_prevalence_orders_muscles_that_explain_the_drawing_equally_well() -> None:
+    p = from_data({"pain": [{"region": "elbow-outer", "side": "right"}]})
+    plain = _engine_with_prevalence([]).rank(p)
+    tied = next(
+        (a, b) for a, b in zip(plain, plain[1:], strict=False) if a.score == b.score and a.score > 0
+    )  # two muscles the drawing cannot tell apart
+    second = tied[1].muscle.id
+    boosted = _engine_with_prevalence([(["elbow"], 40, {second: 60.0})]).rank(p)
+    ids = [c.muscle.id for c in boosted]
+    assert ids.index(second) < ids.index(tied[0].muscle.id)
+    mine = next(c for c in boosted if c.muscle.id == second)
+    assert mine.prevalence == 60.0
+    assert "60% of patients" in mine.explanation
+    assert mine.score == round(tied[1].score + (1 - tied[1].score) * 0.1 * 0.6, 4)
+
+
+def test_prevalence_from_another_body_area_or_for_an_unmatched_muscle_changes_nothing() -> None:
+    p = from_data({"pain": [{"region": "elbow-outer", "side": "right"}]})
+    plain = _engine_with_prevalence([]).rank(p)
+    # a study of knee pain, and one of elbow pain naming a muscle that no zone or word reaches
+    listed = {c.muscle.id for c in plain}
+    far = next(m.id for m in load_atlas().muscles.values() if m.id not in listed)
+    other = _engine_with_prevalence([(["knee"], 100, {plain[-1].muscle.id: 90.0}), (["elbow"], 50, {far: 90.0})])
+    assert other.rank(p) == plain
+
+
+def test_the_prior_weighs_studies_by_their_size() -> None:
+    e = _engine_with_prevalence(
+        [(["low-back"], 30, {"quadratus-lumborum": 20.0}), (["low-back", "pelvis"], 10, {"quadratus-lumborum": 60.0})]
+    )
+    ql = e.muscle_index["quadratus-lumborum"]
+    assert e.prior({"low-back"})[ql] == (30 * 20.0 + 10 * 60.0) / 40
+    assert e.prior({"pelvis"})[ql] == 60.0
+    assert ql not in e.prior({"head"})

@@ -67,6 +67,7 @@ def candidate_document(c: Candidate) -> dict[str, Any]:
         },
         "pattern_score": c.pattern_score,
         "history_score": c.text_score,
+        "prevalence_percent": None if c.prevalence is None else round(c.prevalence, 1),
     }
 
 

@@ -43,8 +43,9 @@ if TYPE_CHECKING:
 ESSENTIAL, SPILLOVER, ADJACENT = 1.0, 0.6, 0.25
 SPILLOVER_FIT = 0.4
 TEXT_SHARE = 1 / 3
+PREVALENCE_SHARE = 0.1  # the prior moves a score at most a tenth of the way to 1
 MIN_CANDIDATES, MAX_CANDIDATES = 10, 15
-SNAPSHOT_VERSION = 4
+SNAPSHOT_VERSION = 5
 
 
 class MuscleRef(NamedTuple):
@@ -79,6 +80,7 @@ class Candidate(NamedTuple):
     zones_not_hurting: int
     text_matches: tuple[str, ...]
     explanation: str
+    prevalence: float | None = None  # % with active trigger points in published samples with pain here
 
 
 def compile_atlas(atlas: Atlas) -> dict[str, Any]:
@@ -156,7 +158,18 @@ def compile_atlas(atlas: Atlas) -> dict[str, Any]:
         ],
         "patterns": patterns,
         "text": compile_text(muscles),
+        "prevalence": compile_prevalence({m.id: mi for mi, m in enumerate(muscles)}),
     }
+
+
+def compile_prevalence(index: dict[str, int]) -> list[tuple[list[str], int, dict[int, float]]]:
+    """The prevalence studies (``atlas/prevalence.toml``) as (groups, patients, muscle -> %)."""
+    from knotwork.atlas.prevalence import load_prevalence
+
+    return [
+        (list(s.groups), s.n, {index[f.muscle]: f.active_percent for f in s.findings if f.muscle in index})
+        for s in load_prevalence().studies
+    ]
 
 
 def dominated(
@@ -215,6 +228,11 @@ class Engine:
         self.text = TextIndex(data["text"])
         self.muscle_index = {m.id: mi for mi, m in enumerate(self.muscles)}
         self.labels = [_label(rs) for rs in self.region_sides]  # for explanations
+        regions = vocab.regions()
+        self.group_of = [regions[r].group for r, _ in self.region_sides]
+        self.prevalence: list[tuple[frozenset[str], int, dict[int, float]]] = [
+            (frozenset(groups), n, found) for groups, n, found in data["prevalence"]
+        ]
         # Whole-muscle patterns, for the set cover.
         self.whole = frozenset(pi for pi, pattern in enumerate(self.patterns) if pattern.trigger_point is None)
 
@@ -316,16 +334,23 @@ class Engine:
             elif score > current[0] - 1e-12:  # a tie: the side decides
                 keep(best, pattern, score, coverage, leaning)
 
+        prior = self.prior({self.group_of[i] for i in weights})
         ranked: list[tuple[float, int, float, float, Pattern | None]] = []
         for mi, (base, _, found) in best.items():
             hit = text_scores.get(self.muscles[mi].id)
             text = hit[0] if hit is not None else 0.0
-            ranked.append((base + (1 - base) * TEXT_SHARE * text, mi, base, text, found))
+            final = base + (1 - base) * TEXT_SHARE * text
+            if mi in prior:
+                final += (1 - final) * PREVALENCE_SHARE * prior[mi] / 100
+            ranked.append((final, mi, base, text, found))
         muscle_index = self.muscle_index
         for muscle_id, (text, _) in text_scores.items():
             mi = muscle_index[muscle_id]
             if text and mi not in best:
-                ranked.append((TEXT_SHARE * text * 0.5, mi, 0.0, text, None))
+                final = TEXT_SHARE * text * 0.5
+                if mi in prior:
+                    final += (1 - final) * PREVALENCE_SHARE * prior[mi] / 100
+                ranked.append((final, mi, 0.0, text, None))
         # Scores equal to 1e-9 count as ties (floating-point noise), broken by the contract's order.
         ranked.sort(key=lambda t: (-int(t[0] * 1e9 + 0.5), t[1]))
         if len(ranked) < MIN_CANDIDATES:
@@ -348,7 +373,7 @@ class Engine:
         out = []
         for final, mi, base, text, chosen in ranked[: max(limit, MIN_CANDIDATES)]:
             candidate = self._candidate(
-                mi, final, base, text, chosen, painful_bits, text_scores.get(self.muscles[mi].id)
+                mi, final, base, text, chosen, painful_bits, text_scores.get(self.muscles[mi].id), prior.get(mi)
             )
             if chosen is None:
                 candidate = candidate._replace(side=leaning)
@@ -364,6 +389,7 @@ class Engine:
         pattern: Pattern | None,
         painful_bits: list[int],
         text_hit: tuple[float, tuple[str, ...]] | None,
+        prevalence: float | None = None,
     ) -> Candidate:
         m = self.muscles[mi]
         matches = text_hit[1] if text_hit else ()
@@ -383,7 +409,8 @@ class Engine:
                 tuple(region_sides[i] for i in painful_bits),  # unexplained
                 0,  # zones_not_hurting
                 matches,  # text_matches
-                explain((), (), (), len(painful_bits), 0, matches),  # explanation
+                explain((), (), (), len(painful_bits), 0, matches, prevalence),  # explanation
+                prevalence,
             )
         ess_mask, spill_mask, adj_mask = pattern[3], pattern[4], pattern[5]
         # The zones are disjoint (spillover excludes essential, adjacent excludes both): one pass
@@ -426,8 +453,22 @@ class Engine:
             tuple(unexplained),  # unexplained
             not_hurting,  # zones_not_hurting
             matches,  # text_matches
-            explain(ess_labels, spill_labels, adj_labels, len(painful_bits), not_hurting, matches),  # explanation
+            explain(ess_labels, spill_labels, adj_labels, len(painful_bits), not_hurting, matches, prevalence),
+            prevalence,
         )
+
+    def prior(self, groups: set[str]) -> dict[int, float]:
+        """Muscle index -> % of patients with active trigger points in it, over the published samples
+        whose pain is where this drawing's is (weighted by sample size; ``atlas/prevalence.py``)."""
+        weighted: dict[int, float] = {}
+        patients: dict[int, int] = {}
+        for study_groups, n, found in self.prevalence:
+            if study_groups.isdisjoint(groups):
+                continue
+            for mi, percent in found.items():
+                weighted[mi] = weighted.get(mi, 0.0) + n * percent
+                patients[mi] = patients.get(mi, 0) + n
+        return {mi: weighted[mi] / patients[mi] for mi in weighted}
 
     def explain_all(self, p: Presentation, candidates: list[Candidate]) -> list[list[Candidate]]:
         """The smallest set of muscles (greedy set cover) whose zones explain every painful region.
@@ -527,6 +568,7 @@ def explain(
     painful_count: int,
     not_hurting: int,
     text_matches: tuple[str, ...],
+    prevalence: float | None = None,
 ) -> str:
     """A sentence a therapist can check against the drawing (from the labels of the painful
     region-sides in the pattern's essential zones, spillover zones and next to them)."""
@@ -544,6 +586,8 @@ def explain(
         parts.append(f"{not_hurting} essential zone{'s' if not_hurting != 1 else ''} not marked")
     if text_matches:
         parts.append(f"history mentions {_join([f'“{t}”' for t in text_matches])}")
+    if prevalence is not None and parts:
+        parts.append(f"active trigger points in {prevalence:.0f}% of patients with pain here in published samples")
     if not parts:
         return "No zone of this muscle matches the drawing."
     sentence = "; ".join(parts)
@@ -566,6 +610,7 @@ def _atlas_digest() -> str:
         os.path.join(PACKAGE, "spec", "body-regions.csv"),
         os.path.join(PACKAGE, "assess", "rank.py"),
         os.path.join(PACKAGE, "assess", "text.py"),
+        os.path.join(PACKAGE, "atlas", "prevalence.toml"),
     ]
     parts = [str(SNAPSHOT_VERSION), sys.version.split()[0]]  # marshal is tied to the Python version
     for path in inputs:
