@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -226,9 +227,7 @@ def _engine_with_prevalence(studies: list[tuple[list[str], int, dict[str, float]
 def test_prevalence_orders_muscles_that_explain_the_drawing_equally_well() -> None:
     p = from_data({"pain": [{"region": "elbow-outer", "side": "right"}]})
     plain = _engine_with_prevalence([]).rank(p)
-    tied = next(
-        (a, b) for a, b in zip(plain, plain[1:], strict=False) if a.score == b.score and a.score > 0
-    )  # two muscles the drawing cannot tell apart
+    tied = next((a, b) for a, b in pairwise(plain) if a.score == b.score and a.score > 0)  # indistinguishable
     second = tied[1].muscle.id
     boosted = _engine_with_prevalence([(["elbow"], 40, {second: 60.0})]).rank(p)
     ids = [c.muscle.id for c in boosted]
