@@ -233,8 +233,11 @@ class Engine:
         self.prevalence: list[tuple[frozenset[str], int, dict[int, float]]] = [
             (frozenset(groups), n, found) for groups, n, found in data["prevalence"]
         ]
-        # Whole-muscle patterns, for the set cover.
+        # Whole-muscle patterns, for the set cover; and for each pattern, its muscle's whole pattern
+        # on the same side.
         self.whole = frozenset(pi for pi, pattern in enumerate(self.patterns) if pattern.trigger_point is None)
+        whole_at = {(pattern.muscle, pattern.side): pi for pi, pattern in enumerate(self.patterns) if pi in self.whole}
+        self.whole_of = [whole_at[(pattern.muscle, pattern.side)] for pattern in self.patterns]
 
     @classmethod
     def from_atlas(cls, atlas: Atlas) -> Engine:
@@ -293,7 +296,11 @@ class Engine:
         # Patterns that only touch the drawing (no painful region in a zone): fit 0, coverage by
         # adjacency alone. Cheap to score; they fill the list when few muscles match directly.
         floor = 0.1**0.3
-        for pi in sorted(nearby - touched):
+        # A trigger point's pattern that only touches the drawing never beats its muscle's whole
+        # pattern on the same side, which is then scored too (its zones and neighbours contain the
+        # trigger point's, and it touches the drawing at least as much): skip it.
+        whole_of, active = self.whole_of, touched | nearby
+        for pi in sorted(pi for pi in nearby - touched if whole_of[pi] == pi or whole_of[pi] not in active):
             pattern = patterns[pi]
             adj = pattern[5]
             if single_bucket:
@@ -369,16 +376,36 @@ class Engine:
                     break
                 if mi not in seen:
                     ranked.append((0.0, mi, 0.0, 0.0, None))
-        painful_bits = sorted(weights)
+        count = len(weights)
+        memo: dict[int, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {0: ((), ())}
         out = []
         for final, mi, base, text, chosen in ranked[: max(limit, MIN_CANDIDATES)]:
             candidate = self._candidate(
-                mi, final, base, text, chosen, painful_bits, text_scores.get(self.muscles[mi].id), prior.get(mi)
+                mi, final, base, text, chosen, painful, count, text_scores.get(self.muscles[mi].id), prior.get(mi), memo
             )
             if chosen is None:
                 candidate = candidate._replace(side=leaning)
             out.append(candidate)
         return out
+
+    def _split(
+        self, mask: int, memo: dict[int, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]]
+    ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+        """The region-sides of a mask, in the map's order, with their labels (memoised per drawing:
+        the candidates of one drawing share most of their matches)."""
+        found = memo.get(mask)
+        if found is None:
+            names = []
+            labels = []
+            bits = mask
+            while bits:
+                low = bits & -bits
+                i = low.bit_length() - 1
+                names.append(self.region_sides[i])
+                labels.append(self.labels[i])
+                bits ^= low
+            found = memo[mask] = (tuple(names), tuple(labels))
+        return found
 
     def _candidate(
         self,
@@ -387,13 +414,14 @@ class Engine:
         base: float,
         text: float,
         pattern: Pattern | None,
-        painful_bits: list[int],
+        painful: int,
+        count: int,
         text_hit: tuple[float, tuple[str, ...]] | None,
-        prevalence: float | None = None,
+        prevalence: float | None,
+        memo: dict[int, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]],
     ) -> Candidate:
         m = self.muscles[mi]
         matches = text_hit[1] if text_hit else ()
-        region_sides = self.region_sides
         if pattern is None:
             # Positional arguments: a named tuple built from keywords costs four times as much.
             return Candidate(
@@ -406,40 +434,19 @@ class Engine:
                 (),  # essential
                 (),  # spillover
                 (),  # adjacent
-                tuple(region_sides[i] for i in painful_bits),  # unexplained
+                self._split(painful, memo)[0],  # unexplained
                 0,  # zones_not_hurting
                 matches,  # text_matches
-                explain((), (), (), len(painful_bits), 0, matches, prevalence),  # explanation
+                explain((), (), (), count, 0, matches, prevalence),  # explanation
                 prevalence,
             )
         ess_mask, spill_mask, adj_mask = pattern[3], pattern[4], pattern[5]
-        # The zones are disjoint (spillover excludes essential, adjacent excludes both): one pass
-        # over the painful region-sides, in the map's order, sorts each into its kind.
-        labels = self.labels
-        ess: list[tuple[str, str]] = []
-        spill: list[tuple[str, str]] = []
-        adj: list[tuple[str, str]] = []
-        unexplained: list[tuple[str, str]] = []
-        ess_labels: list[str] = []
-        spill_labels: list[str] = []
-        adj_labels: list[str] = []
-        painful = 0
-        for i in painful_bits:
-            bit = 1 << i
-            painful |= bit
-            if ess_mask & bit:
-                ess.append(region_sides[i])
-                ess_labels.append(labels[i])
-            elif spill_mask & bit:
-                spill.append(region_sides[i])
-                spill_labels.append(labels[i])
-            elif adj_mask & bit:
-                adj.append(region_sides[i])
-                adj_labels.append(labels[i])
-            else:
-                unexplained.append(region_sides[i])
+        # The zones are disjoint (spillover excludes essential, adjacent excludes both).
+        ess, ess_labels = self._split(painful & ess_mask, memo)
+        spill, spill_labels = self._split(painful & spill_mask, memo)
+        adj, adj_labels = self._split(painful & adj_mask, memo)
+        unexplained = self._split(painful & ~(ess_mask | spill_mask | adj_mask), memo)[0]
         not_hurting = (ess_mask & ~painful).bit_count()
-        ess_t, spill_t, adj_t = tuple(ess), tuple(spill), tuple(adj)
         return Candidate(
             m,  # muscle
             pattern[1],  # side
@@ -447,13 +454,13 @@ class Engine:
             round(base, 4),  # pattern_score
             round(text, 4),  # text_score
             pattern[2],  # trigger_point
-            ess_t,  # essential
-            spill_t,  # spillover
-            adj_t,  # adjacent
-            tuple(unexplained),  # unexplained
+            ess,  # essential
+            spill,  # spillover
+            adj,  # adjacent
+            unexplained,  # unexplained
             not_hurting,  # zones_not_hurting
             matches,  # text_matches
-            explain(ess_labels, spill_labels, adj_labels, len(painful_bits), not_hurting, matches, prevalence),
+            explain(ess_labels, spill_labels, adj_labels, count, not_hurting, matches, prevalence),
             prevalence,
         )
 
@@ -517,7 +524,9 @@ class Engine:
             result.append(
                 c
                 if c is not None and c.side == pattern.side
-                else self._candidate(pattern.muscle, 0.0, 0.0, 0.0, pattern, sorted(bits), None)
+                else self._candidate(
+                    pattern.muscle, 0.0, 0.0, 0.0, pattern, painful, len(bits), None, None, {0: ((), ())}
+                )
             )
         return [result]
 
