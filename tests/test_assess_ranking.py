@@ -202,6 +202,7 @@ def test_skipping_dominated_patterns_on_one_sided_drawings_changes_nothing(
     """The shortcut of ``rank.dominated`` against scoring every pattern, on one-sided drawings."""
     full = Engine.from_atlas(load_atlas())
     full.one_sided = {side: {"direct": full.direct, "near": full.near} for side in ("right", "left")}
+    full.whole_of = list(range(len(full.patterns)))  # and no trigger point pattern skipped either
     side = pain[0][1]
     drawing = []
     for region, _, intensity in pain:
@@ -256,3 +257,20 @@ def test_the_prior_weighs_studies_by_their_size() -> None:
     assert e.prior({"low-back"})[ql] == (30 * 20.0 + 10 * 60.0) / 40
     assert e.prior({"pelvis"})[ql] == 60.0
     assert ql not in e.prior({"head"})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(regions_all), st.sampled_from(["right", "left", "bilateral"])),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_skipping_trigger_point_patterns_that_only_touch_the_drawing_changes_nothing(
+    pain: list[tuple[str, str]],
+) -> None:
+    full = Engine.from_atlas(load_atlas())
+    full.whole_of = list(range(len(full.patterns)))
+    p = from_data({"pain": [{"region": r, "side": s if vocab.regions()[r].sided else "midline"} for r, s in pain]})
+    assert engine().rank(p) == full.rank(p)
