@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from knotwork import vocab
 from knotwork.assess.presentation import Presentation
-from knotwork.assess.text import TextIndex
+from knotwork.assess.text import TextIndex, round4
 
 if TYPE_CHECKING:
     from knotwork.atlas.model import Atlas
@@ -427,9 +427,9 @@ class Engine:
             return Candidate(
                 m,  # muscle
                 "right",  # side
-                round(min(1.0, final), 4),  # score
-                round(base, 4),  # pattern_score
-                round(text, 4),  # text_score
+                round4(min(1.0, final)),  # score
+                round4(base),  # pattern_score
+                round4(text),  # text_score
                 None,  # trigger_point
                 (),  # essential
                 (),  # spillover
@@ -450,9 +450,9 @@ class Engine:
         return Candidate(
             m,  # muscle
             pattern[1],  # side
-            round(min(1.0, final), 4),  # score
-            round(base, 4),  # pattern_score
-            round(text, 4),  # text_score
+            round4(min(1.0, final)),  # score
+            round4(base),  # pattern_score
+            round4(text),  # text_score
             pattern[2],  # trigger_point
             ess,  # essential
             spill,  # spillover

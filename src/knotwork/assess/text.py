@@ -125,6 +125,12 @@ MIMIC_WEIGHT, ACTIVITY_WEIGHT = 0.7, 0.3
 DISTINCTIVE = 1.5  # idf: words found in fewer than about a fifth of the muscles
 
 
+def round4(x: float) -> float:
+    """``x`` (>= 0) to four decimals, half up: three times as fast as ``round(x, 4)``, which the
+    assessment calls some sixty times per drawing."""
+    return int(x * 10000.0 + 0.5) / 10000.0
+
+
 def stem(word: str) -> str:
     """A light stemmer: enough to match "running" with "run", "headaches" with "headache"."""
     if word.endswith("ies") and len(word) > 4:
@@ -243,10 +249,10 @@ class TextIndex:
         for muscle_id, total in weight.items():
             if muscle_id not in matched:
                 # activity words alone: at most ACTIVITY_WEIGHT
-                out[muscle_id] = (round(ACTIVITY_WEIGHT * min(1.0, total * scale), 4), ())
+                out[muscle_id] = (round4(ACTIVITY_WEIGHT * min(1.0, total * scale)), ())
         order = self.mimic_names  # the atlas's order, so that listed complaints come out in it
         for muscle_id, names in matched.items():
             names = [n for n in order[muscle_id] if n in names]
             activity_score = min(1.0, weight.get(muscle_id, 0.0) * scale)
-            out[muscle_id] = (round(MIMIC_WEIGHT + ACTIVITY_WEIGHT * activity_score, 4), tuple(names[:2]))
+            out[muscle_id] = (round4(MIMIC_WEIGHT + ACTIVITY_WEIGHT * activity_score), tuple(names[:2]))
         return out
