@@ -199,6 +199,24 @@ def assert_exactly_one_booking(server: Server) -> None:
     assert len({answer["id"] for _, answer in retries}) == 1
 
 
+def assert_no_stale_answer_after_a_booking(server: Server, rounds: int = 8) -> None:
+    """Each worker keeps answers (and on PostgreSQL the service and clinic rows) in memory:
+    a booking answered by one worker is never followed by an answer that still offers its
+    slot, whichever worker serves the next request."""
+    service, _ = a_free_slot(server)
+    day = datetime.now(ZoneInfo("Europe/London")).date() + timedelta(days=14)
+    url = f"{server.url}/api/v1/availability?service={service}&start={day}&end={day + timedelta(days=6)}"
+    for n in range(rounds):
+        for _ in range(12):  # warm every worker's caches
+            status, offered = request(url)
+            assert status == 200 and offered
+        slot = offered[(n * 7) % len(offered)]
+        status, body = request(f"{server.url}/api/v1/appointments", booking(service, slot, 500 + n))
+        assert status == 201, body
+        for _ in range(4):
+            assert slot not in request(url)[1]
+
+
 def test_32_racing_requests_for_one_slot_book_it_once_on_sqlite(sqlite_server: Server, tmp_path: Path) -> None:
     assert_exactly_one_booking(sqlite_server)
     # And SQLite's own guard: a raw overlapping insert, past all application code, is refused.
@@ -216,7 +234,9 @@ def test_32_racing_requests_for_one_slot_book_it_once_on_sqlite(sqlite_server: S
             list(copy.values()),
         )
     database.close()
+    assert_no_stale_answer_after_a_booking(sqlite_server)
 
 
 def test_32_racing_requests_for_one_slot_book_it_once_on_postgresql(postgres_api_server: Server) -> None:
     assert_exactly_one_booking(postgres_api_server)
+    assert_no_stale_answer_after_a_booking(postgres_api_server)

@@ -35,7 +35,7 @@ from knotwork.api.schemas import (
     ServiceOut,
     SlotOut,
 )
-from knotwork.clinic import selectors, services
+from knotwork.clinic import livecache, selectors, services
 from knotwork.clinic.errors import (
     AppointmentClosed,
     BadToken,
@@ -66,7 +66,8 @@ class AnswerCache:
 
     Safe to share between requests because the key holds everything the answer depends on,
     including the clinic's availability version, which the database bumps in the same
-    transaction as any write that changes free time (knotwork.clinic.versioning).
+    transaction as any write that changes free time (knotwork.clinic.versioning). The key's
+    clinic and service come from knotwork.clinic.livecache: on a hit on PostgreSQL, no query.
     """
 
     def __init__(self, size: int) -> None:
@@ -203,7 +204,9 @@ def availability(
     if (end - start).days >= selectors.MAX_RANGE_DAYS:
         raise field_error("query", "end", f"ask for at most {selectors.MAX_RANGE_DAYS} days at a time")
     try:
-        chosen = selectors.bookable_service(service)
+        # From process memory on PostgreSQL when that is safe, dropped when the database
+        # notifies a change (knotwork.clinic.livecache); otherwise one query.
+        chosen = livecache.bookable_service(service)
     except NotFound:
         raise field_error("query", "service", "no such service can be booked online") from None
     clinic = chosen.clinic

@@ -8,7 +8,16 @@ Django admin, a data fix in SQL). A cached availability answer keyed by the vers
 therefore never served after a change has committed: the next read sees the new version.
 
 The clinic's own settings and the service's timing are part of the cache key instead (they
-are read in the same query as the version), so they need no trigger.
+are read in the same query as the version), so they need no version trigger.
+
+On PostgreSQL the database also *tells* every listening process (migration 0004):
+``pg_notify('knotwork_availability', clinic_id)`` when a clinic row changes (its settings, or
+its version, bumped by the triggers above, so every write that changes free time notifies
+through it) and when a service is inserted, updated or deleted; ``'*'`` when a clinic is added
+or removed, its slug or id changes, or one of these tables is truncated (a TRUNCATE of a
+versioned table also bumps every clinic's version, since row triggers do not fire for it).
+Notifications are delivered only once the transaction has committed. Availability keeps the
+service and clinic rows in memory until told (:mod:`knotwork.clinic.livecache`).
 """
 
 from __future__ import annotations
@@ -42,6 +51,45 @@ END
 $$"""
 
 
+CHANNEL = "knotwork_availability"
+NOTIFY_FUNCTION = "clinic_notify_availability"
+BUMP_ALL_FUNCTION = "clinic_bump_all_availability_versions"
+NOTIFY_TABLES = ("clinic_clinic", "clinic_service")
+
+POSTGRES_NOTIFY_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {NOTIFY_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_LEVEL = 'STATEMENT' THEN  -- TRUNCATE
+        PERFORM pg_notify('{CHANNEL}', '*');
+    ELSIF TG_TABLE_NAME = 'clinic_clinic' THEN
+        IF TG_OP <> 'UPDATE' THEN
+            PERFORM pg_notify('{CHANNEL}', '*');  -- which clinic is the current one may change
+        ELSIF NEW.id IS DISTINCT FROM OLD.id OR NEW.slug IS DISTINCT FROM OLD.slug THEN
+            PERFORM pg_notify('{CHANNEL}', '*');
+        ELSE
+            PERFORM pg_notify('{CHANNEL}', NEW.id::text);
+        END IF;
+    ELSE
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM pg_notify('{CHANNEL}', OLD.clinic_id::text);
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM pg_notify('{CHANNEL}', NEW.clinic_id::text);
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$"""
+
+POSTGRES_BUMP_ALL_FUNCTION = """
+CREATE OR REPLACE FUNCTION clinic_bump_all_availability_versions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE clinic_clinic SET availability_version = availability_version + 1;
+    RETURN NULL;
+END
+$$"""
+
+
 def _trigger_name(table: str, event: str = "") -> str:
     return f"{table}_bumps_version{'_' + event.lower() if event else ''}"
 
@@ -64,6 +112,40 @@ def remove_postgres_triggers(apps: Any, schema_editor: Any) -> None:
     for table in TABLES:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(table)} ON {table}")
     schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
+
+
+def install_postgres_notify_triggers(apps: Any, schema_editor: Any) -> None:
+    """Migration 0004 on PostgreSQL: notifications for the rows availability keeps in memory."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(POSTGRES_NOTIFY_FUNCTION)
+    schema_editor.execute(POSTGRES_BUMP_ALL_FUNCTION)
+    for table in NOTIFY_TABLES:
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_notifies_availability AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {NOTIFY_FUNCTION}()"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_notifies_availability_truncate AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {NOTIFY_FUNCTION}()"
+        )
+    for table in TABLES:
+        schema_editor.execute(
+            f"CREATE TRIGGER {_trigger_name(table, 'truncate')} AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {BUMP_ALL_FUNCTION}()"
+        )
+
+
+def remove_postgres_notify_triggers(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in NOTIFY_TABLES:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_notifies_availability ON {table}")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_notifies_availability_truncate ON {table}")
+    for table in TABLES:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(table, 'truncate')} ON {table}")
+    schema_editor.execute(f"DROP FUNCTION IF EXISTS {NOTIFY_FUNCTION}()")
+    schema_editor.execute(f"DROP FUNCTION IF EXISTS {BUMP_ALL_FUNCTION}()")
 
 
 def _sqlite_triggers() -> list[str]:
