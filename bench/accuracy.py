@@ -87,13 +87,14 @@ def report(cases_path: Path, scorer: Any, red_flags: set[str]) -> None:
 
 
 def main() -> None:
-    """Score the given case files; by default the public cases and Knotwork's two literature sets."""
+    """Score the given case files; by default the public cases and Knotwork's three literature sets."""
     paths = [Path(a) for a in sys.argv[1:]] or [
         p
         for p in (
             SHARED / "bench" / "cases-public.jsonl",
             ROOT / "bench" / "cases-literature.jsonl",
             ROOT / "bench" / "cases-holdout.jsonl",
+            ROOT / "bench" / "cases-holdout2.jsonl",
         )
         if p.exists()
     ]
