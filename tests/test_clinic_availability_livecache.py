@@ -7,9 +7,13 @@ connection falls back to the query path. Real PostgreSQL, real commits (transact
 from __future__ import annotations
 
 import json
+import os
 import select
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -299,3 +303,86 @@ def test_truncating_a_versioned_table_bumps_every_clinics_version(
     before = version()
     other_connection.execute("TRUNCATE clinic_timeoff")
     assert version() > before
+
+
+SQLITE_SCRIPT = """
+import json, sqlite3, sys
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import django
+
+django.setup()
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from knotwork.clinic.livecache import LIVE
+from knotwork.clinic.models import WorkingHours
+from knotwork.clinic.testing import small_clinic
+
+call_command("migrate", verbosity=0)
+small = small_clinic()
+today = datetime.now(ZoneInfo("Europe/London")).date()
+day = today + timedelta(days=7 - today.weekday())
+client = Client()
+query = {"service": small.massage.pk, "start": day, "end": day, "therapist": small.alice.pk}
+
+
+def slots():
+    response = client.get("/api/v1/availability", query)
+    assert response.status_code == 200, response.content
+    return [s["start"] for s in json.loads(response.content)]
+
+
+before = slots()
+assert before
+hits = LIVE.hits
+with CaptureQueriesContext(connection) as captured:
+    assert slots() == before
+assert captured.captured_queries == [] and LIVE.hits == hits + 1, "a hit runs no query"
+
+# Another connection (another process would do the same): PRAGMA data_version moves.
+other = sqlite3.connect(sys.argv[1])
+other.execute("UPDATE clinic_workinghours SET starts = '13:00:00' WHERE therapist_id = ? AND weekday = ?",
+              [small.alice.pk, day.weekday()])
+other.commit()
+after = slots()
+assert after and after == [s for s in before if s >= f"{day}T13:00"], (before, after)
+
+# This connection's own write, in autocommit (data_version does not move for it).
+WorkingHours.objects.filter(therapist=small.alice, weekday=day.weekday()).update(starts=time(15))
+assert slots() == [s for s in before if s >= f"{day}T15:00"]
+
+# Inside a transaction: the query path, which sees the uncommitted write.
+hits = LIVE.hits
+with transaction.atomic():
+    WorkingHours.objects.filter(therapist=small.alice, weekday=day.weekday()).delete()
+    assert slots() == []
+    transaction.set_rollback(True)
+assert LIVE.hits == hits
+print("sqlite ok")
+"""
+
+
+def test_on_sqlite_a_hit_costs_no_query_and_data_version_catches_other_connections(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "KNOTWORK_HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "knotwork.web.settings",
+        "KNOTWORK_SECRET_KEY": "test-only",
+        "KNOTWORK_ALLOWED_HOSTS": "testserver",
+        "KNOTWORK_TASKS": "immediate",
+        "KNOTWORK_EMAIL_URL": "memory:",
+    }
+    env.pop("KNOTWORK_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", SQLITE_SCRIPT, str(tmp_path / "knotwork.sqlite3")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0 and "sqlite ok" in done.stdout, done.stderr[-3000:]
