@@ -78,6 +78,22 @@ def wait_for_notification(timeout: float = 5.0) -> None:
     assert readable, "no notification within the timeout"
 
 
+def settle(quiet: float = 0.3) -> None:
+    """Apply every notification still on its way (a previous test's writes and its teardown's
+    TRUNCATE notify too, asynchronously) until none arrives for ``quiet`` seconds."""
+    if LIVE.listener is None:
+        return
+    while select.select([LIVE.listener.pgconn.socket], [], [], quiet)[0]:
+        with LIVE.lock:
+            if not LIVE._drain():
+                return
+
+
+@pytest.fixture(autouse=True)
+def _settled() -> None:
+    settle()
+
+
 def test_a_hit_runs_no_query_at_all(client: Client, small: SmallClinic) -> None:
     day = next_monday()
     first = slots(client, small, day)
@@ -260,6 +276,7 @@ def test_a_notification_for_another_clinic_keeps_this_clinics_rows(
 ) -> None:
     other = Clinic.objects.create(name="Elsewhere", slug="elsewhere")
     day = next_monday()
+    settle()
     before = slots(client, small, day)
     other_connection.execute("UPDATE clinic_clinic SET min_notice_minutes = 1 WHERE id = %s", [other.pk])
     wait_for_notification()
