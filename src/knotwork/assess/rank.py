@@ -342,14 +342,16 @@ class Engine:
                 keep(best, pattern, score, coverage, leaning)
 
         prior = self.prior({self.group_of[i] for i in weights})
-        ranked: list[tuple[float, int, float, float, Pattern | None]] = []
+        # Sorted as plain tuples: the score to 1e-9 (closer scores are ties: floating-point noise),
+        # then the contract's muscle order; the index is unique, so nothing further is compared.
+        ranked: list[tuple[int, int, float, float, float, Pattern | None]] = []
         for mi, (base, _, found) in best.items():
             hit = text_scores.get(self.muscles[mi].id)
             text = hit[0] if hit is not None else 0.0
             final = base + (1 - base) * TEXT_SHARE * text
             if mi in prior:
                 final += (1 - final) * PREVALENCE_SHARE * prior[mi] / 100
-            ranked.append((final, mi, base, text, found))
+            ranked.append((-int(final * 1e9 + 0.5), mi, final, base, text, found))
         muscle_index = self.muscle_index
         for muscle_id, (text, _) in text_scores.items():
             mi = muscle_index[muscle_id]
@@ -357,9 +359,8 @@ class Engine:
                 final = TEXT_SHARE * text * 0.5
                 if mi in prior:
                     final += (1 - final) * PREVALENCE_SHARE * prior[mi] / 100
-                ranked.append((final, mi, 0.0, text, None))
-        # Scores equal to 1e-9 count as ties (floating-point noise), broken by the contract's order.
-        ranked.sort(key=lambda t: (-int(t[0] * 1e9 + 0.5), t[1]))
+                ranked.append((-int(final * 1e9 + 0.5), mi, final, 0.0, text, None))
+        ranked.sort()
         if len(ranked) < MIN_CANDIDATES:
             # The contract promises at least ten candidates for a non-empty drawing: pad with the
             # muscles whose patterns lie nearest (sharing a body area), scored 0.
@@ -369,17 +370,17 @@ class Engine:
                 if len(ranked) >= MIN_CANDIDATES:
                     break
                 if mi not in seen and m.groups & groups:
-                    ranked.append((0.0, mi, 0.0, 0.0, None))
+                    ranked.append((0, mi, 0.0, 0.0, 0.0, None))
                     seen.add(mi)
             for mi in range(len(self.muscles)):
                 if len(ranked) >= MIN_CANDIDATES:
                     break
                 if mi not in seen:
-                    ranked.append((0.0, mi, 0.0, 0.0, None))
+                    ranked.append((0, mi, 0.0, 0.0, 0.0, None))
         count = len(weights)
         memo: dict[int, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {0: ((), ())}
         out = []
-        for final, mi, base, text, chosen in ranked[: max(limit, MIN_CANDIDATES)]:
+        for _, mi, final, base, text, chosen in ranked[: max(limit, MIN_CANDIDATES)]:
             candidate = self._candidate(
                 mi, final, base, text, chosen, painful, count, text_scores.get(self.muscles[mi].id), prior.get(mi), memo
             )
