@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from knotwork.api.v1 import AVAILABILITY_CACHE
@@ -74,7 +75,7 @@ def test_every_kind_of_write_that_changes_free_time_bumps_the_version(small: Sma
     assert len(TABLES) == len(writes) + 1  # and appointments, below
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_booking_in_the_same_transaction_bumps_the_version_and_the_next_answer_is_fresh(
     client: Client, small: SmallClinic
 ) -> None:
@@ -133,3 +134,33 @@ def test_sqlite_gets_the_same_triggers_after_migrate(tmp_path: Path) -> None:
     db.commit()
     after = db.execute("SELECT availability_version FROM clinic_clinic").fetchone()[0]
     assert after > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_read_inside_a_transaction_that_rolls_back_is_never_shared(
+    client: Client, small: SmallClinic
+) -> None:
+    day = next_monday()
+    before = slots(client, small, day)
+    assert before
+
+    class Undo(Exception):
+        pass
+
+    inside: list[str] = []
+    try:
+        with transaction.atomic():
+            WorkingHours.objects.filter(therapist=small.alice, weekday=day.weekday()).delete()  # version + 1
+            inside = slots(client, small, day)
+            raise Undo
+    except Undo:
+        pass
+    assert inside == []  # the transaction saw its own change
+    # Another change commits and takes the same version number, with different free time.
+    TimeOff.objects.create(
+        clinic=small.clinic,
+        therapist=small.bob,
+        start=datetime(2030, 1, 1, 9, tzinfo=LONDON),
+        end=datetime(2030, 1, 1, 12, tzinfo=LONDON),
+    )
+    assert slots(client, small, day) == before

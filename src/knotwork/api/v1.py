@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Header, NinjaAPI, Query, Router, Status
@@ -243,7 +244,12 @@ def availability(
             raise field_error("query", "therapist", "no such therapist")
         # The hottest endpoint: encoded directly (msgspec), the schema above is for the docs.
         body = msgspec.json.encode([slot_out(slot, clinic) for slot in found])
-        AVAILABILITY_CACHE.put(key, body)
+        db = connections[DEFAULT_DB_ALIAS]
+        if not db.in_atomic_block and db.get_autocommit():
+            # Only answers read from committed data are shared: inside a transaction the version
+            # may be this transaction's own uncommitted bump, which a rollback would hand to the
+            # next commit with different free time.
+            AVAILABILITY_CACHE.put(key, body)
     return HttpResponse(body, content_type="application/json")
 
 
