@@ -136,7 +136,9 @@ else:
     HOME.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with write transactions queued on a file lock instead of
+            # SQLite's sleeping busy handler (knotwork.sqlite.base).
+            "ENGINE": "knotwork.sqlite",
             "NAME": HOME / "knotwork.sqlite3",
             # WAL and immediate (write-locking) transactions let several gunicorn workers
             # write without "database is locked" (reference/stack-probe.md).

@@ -1,0 +1,4 @@
+"""Django's SQLite backend, with write transactions queued on an operating-system lock.
+
+See :mod:`knotwork.sqlite.base`.
+"""
