@@ -315,10 +315,20 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return manage(args.args)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the help width found without importing shutil (argparse's default
+    formatter imports it for every parser: some 4 ms of ``knotwork assess``'s start)."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        try:
+            columns = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size(sys.stdout.fileno()).columns
+        except (OSError, ValueError):
+            columns = 80
+        return self.formatter_class(prog=self.prog, width=max(columns - 2, 20))  # type: ignore[call-arg]
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="knotwork", description="Trigger point therapy: atlas, assessment and clinic."
-    )
+    parser = _Parser(prog="knotwork", description="Trigger point therapy: atlas, assessment and clinic.")
     parser.add_argument("--version", action="version", version=f"knotwork {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
