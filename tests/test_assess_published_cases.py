@@ -17,12 +17,26 @@ import pytest
 from knotwork.assess import assess, document, from_data
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-CASE_FILES = ("cases-literature.jsonl", "cases-holdout.jsonl", "cases-holdout2.jsonl")
+CASE_FILES = ("cases-literature.jsonl", "cases-holdout.jsonl", "cases-holdout2.jsonl", "cases-holdout3.jsonl")
 KNOWN_MISSES = {
     "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "
     "no rule sees it yet; age and new back pain alone would refer most older clients with back pain",
     "h2-026": "multiple myeloma told as two months of low back pain at 48 that crept up, feeling well otherwise, "
     "no cancer history or weight loss: nothing in the intake marks it out from ordinary back pain",
+    "h2-029": "axial spondyloarthritis in a 20-year-old with a year of buttock pain: the intake shows two of the "
+    "NICE NG65 features (onset before 35, buttock pain); the screen asks for three, where NICE starts testing",
+    "h3-005": "crushing pain across the upper breastbone after a chiropractic session at 67 is sent to A&E as "
+    "possible cardiac pain; the source found a rhomboid problem (a false alarm, the safer mistake)",
+    "h3-009": "calf pain with long immobility answered yes (three months in bed, years ago) is checked for a clot "
+    "urgently; the source found piriformis syndrome (a false alarm, the safer mistake)",
+    "h3-020": "shoulder pain and stiffness at 46 after breast cancer gets a routine, not urgent, referral: history "
+    "of cancer is urgent here only with night pain, weight loss, spinal pain or age over 50",
+    "h3-022": "a hand and wrist put in a cast abroad after a night's drinking: nothing in the intake points to the "
+    "serious cause",
+    "h3-025": "recurrent low back pain at 48 that now runs down the leg, told with no other detail",
+    "h3-026": "severe hip pain built up over weeks with a new limp at 54: no rule for it yet",
+    "h3-027": "fever and hip pain three weeks after a fall gets a routine referral (fall; fever); infection of the "
+    "hip would need an urgent one, but fever with a cold and joint pain is common",
     "h2-028": "a perianal abscess told as pain in and around the back passage, no fever: pain there alone "
     "does not justify an urgent referral; an examination does",
 }

@@ -133,7 +133,29 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "possible-axial-spondyloarthritis",
-        presentation([("buttock-upper", "left")], age=24, screening={"not-improving": True}),
+        presentation([("buttock-upper", "left")], age=24, screening={"not-improving": True}, relieving=["exercise"]),
+        "routine",
+    ),
+    (
+        "growing-or-returning-lump",
+        presentation(
+            [("thigh-back", "right")], age=50, history="A painful lump that keeps coming back after draining."
+        ),
+        "urgent",
+    ),
+    (
+        "unexplained-bone-pain-in-a-young-person",
+        presentation([("thigh-front", "right")], age=14, history="An ache in the front of the thigh for some weeks."),
+        "urgent",
+    ),
+    (
+        "persistent-bone-pain-in-a-young-athlete",
+        presentation([("knee-front", "right")], age=15, history="Football player, knee pain for three months."),
+        "routine",
+    ),
+    (
+        "exertional-leg-pain",
+        presentation([("calf", "right")], age=30, history="My calf cramps when I walk uphill and eases when I stop."),
         "routine",
     ),
     (
@@ -353,24 +375,26 @@ def test_back_pain_after_a_strain_or_without_sudden_onset_is_not_sent_away(histo
     assert "sudden-loin-or-back-pain-without-strain" not in [r.rule for r in result.reasons]
 
 
-def test_axial_spondyloarthritis_needs_two_features_and_an_onset_before_45() -> None:
+def test_axial_spondyloarthritis_needs_three_features_and_an_onset_before_45() -> None:
     buttock = [("buttock-upper", "left")]
     one_feature = presentation([("low-back", "left")], age=40, screening={"not-improving": True})
     too_old = presentation(buttock, age=52, screening={"not-improving": True, "night-pain": True})
     two = presentation(
         [("low-back", "left")],
         age=38,
-        screening={"not-improving": True},
+        screening={"not-improving": True, "night-pain": True},
         relieving=["walking about", "ibuprofen"],
         history="I also have psoriasis.",
     )
+    only_two = presentation(buttock, age=30, screening={"not-improving": True}, history="Low back pain for years.")
     rules = {
         name: [r.rule for r in screen(from_data(p)).reasons]
-        for name, p in {"one": one_feature, "old": too_old, "two": two}.items()
+        for name, p in {"one": one_feature, "old": too_old, "three": two, "only_two": only_two}.items()
     }
     assert "possible-axial-spondyloarthritis" not in rules["one"]
     assert "possible-axial-spondyloarthritis" not in rules["old"]
-    assert "possible-axial-spondyloarthritis" in rules["two"]
+    assert "possible-axial-spondyloarthritis" in rules["three"]  # night waking, eased by moving, psoriasis
+    assert "possible-axial-spondyloarthritis" not in rules["only_two"]  # onset before 35 and buttock pain only
 
 
 def test_pain_that_grows_more_and_more_at_night_is_urgent() -> None:
@@ -378,3 +402,35 @@ def test_pain_that_grows_more_and_more_at_night_is_urgent() -> None:
     result = screen(from_data(presentation([("knee-front", "right")], age=25, history=history)))
     assert "night-pain-and-worsening" in [r.rule for r in result.reasons]
     assert result.urgency == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("history", "rule"),
+    [
+        (
+            "For four months it is much worse, constant and sharp; physiotherapy has not helped.",
+            "new-thoracic-pain-over-50",
+        ),
+        ("Sudden, severe back pain this morning.", "sudden-loin-or-back-pain-without-strain"),
+        ("A large, painful swelling at the back of the thigh.", "growing-or-returning-lump"),
+    ],
+)
+def test_more_ways_of_saying_it_from_published_cases(history: str, rule: str) -> None:
+    pain = [("mid-back", "right"), ("thigh-back", "right")]
+    assert rule in [r.rule for r in screen(from_data(presentation(pain, age=54, history=history))).reasons]
+
+
+def test_a_small_stable_swelling_or_exercise_pain_that_does_not_ease_on_stopping_is_not_flagged() -> None:
+    calm = "Some swelling around the ankle after a long walk; my calf aches when I run and stays sore all day."
+    result = screen(from_data(presentation([("calf", "right"), ("ankle-outer", "right")], age=35, history=calm)))
+    rules = [r.rule for r in result.reasons]
+    assert "growing-or-returning-lump" not in rules
+    assert "exertional-leg-pain" not in rules
+
+
+def test_an_injury_or_an_adult_age_means_no_young_person_bone_pain_rule() -> None:
+    injured = presentation([("shin", "left")], age=15, screening={"recent-trauma": True}, history="Pain for weeks.")
+    adult = presentation([("shin", "left")], age=30, history="Pain for weeks.")
+    for p in (injured, adult):
+        rules = {r.rule for r in screen(from_data(p)).reasons}
+        assert not {"unexplained-bone-pain-in-a-young-person", "persistent-bone-pain-in-a-young-athlete"} & rules

@@ -62,6 +62,12 @@ GIRDLE = frozenset(
         "hip-front",
     }
 )
+LIMB_BONES = frozenset(
+    r.code for r in vocab.regions().values() if r.group in {"arm", "elbow", "forearm", "hip", "thigh", "knee", "leg"}
+) | frozenset({"shoulder-side", "shoulder-front", "shoulder-back", "sacrum", "iliac-crest", "groin"})
+LEG_MUSCLES = frozenset(r.code for r in vocab.regions().values() if r.group in {"thigh", "knee", "leg"}) | frozenset(
+    {"buttock-upper", "buttock-lower", "hip-side"}
+)
 LOIN = frozenset({"flank", "mid-back", "low-back", "lumbar-spine", "upper-thoracic-spine", "scapula-inferior-angle"})
 LOW_BACK_OR_BUTTOCK = frozenset({"low-back", "lumbar-spine", "sacrum", "sacroiliac", "buttock-upper", "buttock-lower"})
 BUTTOCK = frozenset({"sacroiliac", "buttock-upper", "buttock-lower"})
@@ -118,7 +124,7 @@ SAID: dict[str, Alarm] = {
     "bladder-bowel": Alarm(('bladder', 'bowel', 'incontinen', 'urine', 'water', 'wet '), r"(urinary|bladder|bowel) (retention|incontinence|dysfunction|control)|incontinen\w*|(can(no|')t|unable to) pass (urine|water)|wet (myself|himself|herself)"),
     "exertion": Alarm(('exert', 'walking', 'climbing', 'exercis', 'stairs', 'uphill'), r"on exertion|when (walking|climbing|exercising)|(climbing|walking up) (the )?stairs|uphill|exertional"),
     "sweating": Alarm(('sweat', 'clammy', 'breath', 'palpitation'), r"(?<!night )(?<!drenching )sweat(s|ing|y)?\b(?! at night)|clammy|breathless(ness)?|short(ness)? of breath|palpitations?"),
-    "no-better": Alarm(('better', 'improv', 'persist', 'settl'), r"no better|not (getting |got )?better|(has ?n[o']t|not|never) (improved|settled)|no improvement|persist(s|ed|ing)|not settling"),
+    "no-better": Alarm(('better', 'improv', 'persist', 'settl', 'help'), r"no better|not (getting |got )?better|(has ?n[o']t|not|never) (improved|settled)|no improvement|persist(s|ed|ing)|not settling|(has|have|had|did) ?(n[o']t|not) (really )?help(ed)?|(was|were) no help|without (any )?(help|relief|improvement)"),
     "new-pain": Alarm(('new', 'recent', 'started', 'began', 'came on', 'ago'), r"\bnew\b|\brecent(ly)?\b|(started|began|came on)|\b(days?|weeks?) ago\b"),
     "scalp-tender": Alarm(('scalp',), r"scalp (is |was )?(tender|sore)|scalp hurt\w*|tender scalp|sore scalp"),
     "morning-stiffness": Alarm(('stiff', 'morning'), r"morning stiffness|stiff(ness)? (in|every) the mornings?|mornings?\W+(\(?about |\(?an? )?\w* ?hours?( of)? stiff\w*|stiff\w* (for|lasting) (about |over )?(an|one|\d+) hours?|(an?|one|\d+|two|several) hours? of stiff\w*|stiff\w* every morning"),
@@ -129,10 +135,16 @@ SAID: dict[str, Alarm] = {
     "long-travel": Alarm(('flight', 'plane', 'journey', 'drive', 'bed rest', 'bedrest', 'cast', 'immobilis'), r"(long[- ]haul|\d+[- ]hour) (flight|plane|journey|drive)|after (a|the) (flight|plane ride|long journey)|bed ?rest|plaster cast|immobilis\w+"),
     "clot-risk": Alarm(('termination', 'abortion', 'miscarriage', 'postpartum', 'post-partum', 'gave birth', 'giving birth', 'surgery', 'operation', 'contraceptive', 'the pill', 'hrt', 'hormone replacement', 'pregnan', 'clot'), r"termination of (a |the )?pregnancy|abortion|miscarriage|post[- ]?partum|(gave|giving) birth|after (an |the |her |his )?(surgery|operation)|(contraceptive|the) pill|\bHRT\b|hormone replacement|\bpregnan\w*|(previous|past|history of)( a)? (blood )?clot"),
     "thunderclap": Alarm(('worst', 'thunderclap', 'sudden', 'headache'), r"worst(-| )(ever )?headache|worst (pain|headache) of (my|his|her|their) life|thunderclap|sudden(ly)?,? (and )?severe headache|headache (came|come) on (suddenly|within (seconds|a minute))"),
-    "sudden-onset": Alarm(('sudden', 'abrupt', 'out of the blue', 'out of nowhere'), r"(started|began|came on|come on|starts|begins|onset was|start was)( \w+){0,3} (suddenly|abruptly)|sudden(ly)? (onset|start|began|started)|abrupt(ly)? (onset|start)|(suddenly|abruptly) (started|began|came on)|out of (the blue|nowhere)"),
+    "sudden-onset": Alarm(('sudden', 'abrupt', 'out of the blue', 'out of nowhere'), r"(started|began|came on|come on|starts|begins|onset was|start was)( \w+){0,3} (suddenly|abruptly)|sudden(ly)? (onset|start|began|started)|abrupt(ly)? (onset|start)|(suddenly|abruptly) (started|began|came on)|out of (the blue|nowhere)|sudden,? (and )?(severe|sharp|intense|excruciating|tearing|violent)\b"),
     "mechanical-onset": Alarm(('lift', 'bend', 'twist', 'reach', 'strain', 'pull', 'sport', 'gym', 'fall', 'fell', 'slip', 'moving'), r"\b(lift\w*|bend\w*|bent|twist\w*|reach\w*|strain\w*|pull\w*|sport\w*|gym|fall|fell|slipp?\w*|moving (furniture|house|boxes))\b"),
     "better-with-movement": Alarm(('moving', 'movement', 'exercis', 'activity', 'walk', 'ibuprofen', 'naproxen', 'anti-inflammator', 'nsaid'), r"\b(moving|movement|exercis\w*|activity|walking|ibuprofen|naproxen|diclofenac|anti-?inflammator\w*|nsaids?)\b"),
     "spondyloarthritis-history": Alarm(('psoria', 'uveitis', 'iritis', 'crohn', 'colitis', 'spondyl', 'enthesitis', 'arthritis', 'bowel disease'), r"psoria\w*|uveitis|\biritis|crohn\w*|ulcerative colitis|inflammatory bowel disease|spondyl\w+|enthesitis|\barthritis\b"),
+    "growing-lump": Alarm(('lump', 'mass', 'swelling'), r"(lump|mass|swelling)( \w+){0,5},? (is |has been |keeps |kept )?(growing|getting (bigger|larger)|increasing in size|coming back|came back|returned|recurr\w*)|(large|big|growing|enlarging|hard),? (painful |hard |firm |deep )?(lump|mass|swelling)"),
+    "sport": Alarm(('danc', 'ballet', 'football', 'soccer', 'rugby', 'netball', 'hockey', 'tennis', 'gymnast', 'athlet', 'running', 'runner', 'training', 'sport', 'basketball', 'cricket', 'swimm'), r"\b(danc\w*|ballet|football\w*|soccer|rugby|netball|hockey|tennis|gymnast\w*|athlet\w*|running|runner|training|sports?|sporting|basketball|cricket|swimm\w*)\b"),
+    "young": Alarm(('teen', 'adolescent', 'schoolboy', 'schoolgirl', 'year-old', 'year old'), r"\bteen(age|aged|ager)?s?\b|adolescen\w+|school(boy|girl)|\b(1[0-8]|[5-9])[- ]year[- ]old\b"),
+    "weeks-long": Alarm(('week', 'month'), r"(for|over|in) (the )?(last |past )?(some|several|a few|few|many|\d+|two|three|four|five|six|eight) (weeks|months)|(weeks|months) (now|of)\b"),
+    "exertional-leg-pain": Alarm(('walk', 'run', 'march', 'exercis', 'hike', 'hiking'), r"(ache|aches|aching|pain\w*|hurts?|hurting|cramps?|cramping|tight\w*)( \w+){0,4} (when|while|on|after) (i |he |she |they )?(walk|run|march|exercis|hik)\w*"),
+    "eases-on-stopping": Alarm(('stop', 'rest'), r"(eases?|goes( away)?|stops?|settles?|relieved|better|disappears?)( \w+){0,3} (when|once|as soon as|after|with) (i |he |she |they )?(stop|rest)\w*"),
     "chronic": Alarm(('chronic', 'long-standing', 'longstanding', 'years', 'recurrent', 'since childhood', 'for decades'), r"\bchronic\b|long[- ]?standing|for (many |several |\w+ |\d+ )?(years|decades)|(\d+|two|three|four|five|six|seven|eight|nine|ten|many|several)[- ](years?|decades?)['’]?( of| history)|recurrent|since childhood|episodic"),
     "limb-neuro": Alarm(('numb', 'tingl', 'pins and needles', 'paraesthesi', 'paresthesi'), r"numb(ness)?|tingl\w*|pins and needles|pa?raesthesi\w*|paresthesi\w*"),
     "neuro": Alarm(('vision', 'speech', 'droop', 'drop attack', 'swallow', 'speaking', 'finding words', 'confusion', 'nystagmus', 'ataxia', 'balance', 'coordination'), r"double vision|(loss|lost|losing) (of )?(the )?vision|vision loss|blurred vision|slurred speech|facial droop|drop attacks?|difficulty swallowing|(trouble|difficulty) (speaking|finding words)|confusion|nystagmus|ataxia|(loss of|lost) (balance|coordination)"),
@@ -145,7 +157,7 @@ SAID: dict[str, Alarm] = {
     "weight-loss": Alarm(('weight', 'lost'), r"weight loss|lost (\w+ )?(weight|\d+ ?(kg|kilos?|pounds|lbs?|stone))|(unexplained|unintentional) weight"),
     "night-pain": Alarm(('night', 'wake', 'awake', 'sleep', 'relief', 'regardless of', 'not eased by rest'), r"night pain|\bnights?\b(?!\s+sweat)|wakes? (me|him|her|them|the patient)( up)?|keeps? (me|him|her|them) awake|disturb(s|ing)? (my |his |her |their )?sleep|(can(no|')t|unable to) (sleep|find relief)|constant (pain )?regardless of (movement|position|posture)|not eased by rest"),
     "unremitting": Alarm(('regardless of', 'unremitting', 'relentless', 'nothing', 'relief', 'not eased', 'not relieved'), r"constant regardless of|unremitting|relentless|nothing (helps|eases it)|cannot find relief|not (eased|relieved) by (rest|lying)"),
-    "worsening": Alarm(('worse', 'deteriorat', 'no response', 'not improving', 'not responding', 'despite', 'more frequent', 'slow to settle', 'more and more', 'increasingly'), r"(gradually|progressively|steadily|slowly)? ?(getting|got|becoming|became|gets) worse|worse(ned|ning)|deteriorat\w+|no response to|not (improving|responding)|despite (treatment|physiotherapy|\d+ visits|painkillers)|becoming more frequent|slow to settle|(hurt\w*|pain\w*|ach\w*|sore|swell\w*|swollen)( \w+){0,2} more and more|more and more (painful|sore|swollen)|increasingly (painful|sore|swollen|bad)"),
+    "worsening": Alarm(('worse', 'deteriorat', 'no response', 'not improving', 'not responding', 'despite', 'more frequent', 'slow to settle', 'more and more', 'increasingly'), r"(gradually|progressively|steadily|slowly)? ?(getting|got|becoming|became|gets) worse|worse(ned|ning)|deteriorat\w+|no response to|not (improving|responding)|despite (treatment|physiotherapy|\d+ visits|painkillers)|becoming more frequent|slow to settle|(hurt\w*|pain\w*|ach\w*|sore|swell\w*|swollen)( \w+){0,2} more and more|more and more (painful|sore|swollen)|increasingly (painful|sore|swollen|bad)|(much|a lot|far|lot|even) worse"),
     "night-sweats": Alarm(('sweat',), r"night sweats|drenching sweats|sweat(s|ing) at night"),
     "tuberculosis": Alarm(('tuberculosis', 'tb'), r"tuberculosis|\bTB\b"),
     "smoking": Alarm(('pack', 'smok'), r"pack[- ]years?|heavy smok\w+|smoked heavily|smok(es|ed|ing|er)\b"),
@@ -313,12 +325,29 @@ def age_hit(f: Facts) -> Hit:
     return [("age", f"aged {f.age}")] if f.over_50 else []
 
 
-def spondyloarthritis_features(f: Facts) -> Hit:
-    """Two or more of the NICE NG65 features of axial spondyloarthritis that an intake can show.
+def young_persistent_limb_pain(f: Facts) -> Hit:
+    """Under 19 (or said to be a teenager), limb, hip or pelvic pain for weeks, no injury answered."""
+    if "recent-trauma" in f.yes:
+        return []
+    return both(
+        [("age", f"aged {f.age}")] if f.age is not None and f.age < 19 else words(f, "young"),
+        region_hit(f, LIMB_BONES, "pain in a limb, the hip or the pelvis"),
+        either(
+            words(f, "weeks-long"),
+            words(f, "worsening"),
+            words(f, "no-better"),
+            words(f, "night-pain"),
+            answer(f, "night-pain"),
+            answer(f, "not-improving"),
+        ),
+    )
 
-    NICE refers at four (three with a positive HLA-B27 test); a screen that sends the client to a
-    doctor alongside therapy, who then applies the criteria, asks for two. Onset before 35 is read
-    from the current age (an upper bound of the age at onset).
+
+def spondyloarthritis_features(f: Facts) -> Hit:
+    """Three or more of the NICE NG65 features of axial spondyloarthritis that an intake can show.
+
+    NICE refers at four, and at three tests HLA-B27: three is where a doctor should look. Onset
+    before 35 is read from the current age (an upper bound of the age at onset).
     """
     features: Hit = []
     if f.age is not None and f.age < 35:
@@ -331,7 +360,7 @@ def spondyloarthritis_features(f: Facts) -> Hit:
     if relief:  # only what the client says eases it, not what aggravates it
         features.append(("history", f"eased by “{relief}”"))
     features += words(f, "spondyloarthritis-history")
-    return features if len(features) >= 2 else []
+    return features if len(features) >= 3 else []
 
 
 class RedFlag(NamedTuple):
@@ -626,10 +655,41 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "new-thoracic-pain-over-50",
         "urgent",
-        lambda f: both(age_hit(f), region_hit(f, THORACIC, "pain in the middle of the back"), words(f, "new-pain")),
-        "Over 50 with new pain in the middle of the back: thoracic pain is a red flag for spinal infection, "
-        "cancer and aortic disease. Urgent medical review before treatment.",
+        lambda f: both(
+            age_hit(f),
+            region_hit(f, THORACIC, "pain in the middle of the back"),
+            either(words(f, "new-pain"), words(f, "worsening"), words(f, "no-better"), answer(f, "not-improving")),
+        ),
+        "Over 50 with new, worsening or unrelenting pain in the middle of the back: thoracic pain is a red flag "
+        "for spinal infection, cancer and aortic disease. Urgent medical review before treatment.",
         ("ifompt-spine-2020",),
+    ),
+    RedFlag(
+        "growing-or-returning-lump",
+        "urgent",
+        lambda f: words(f, "growing-lump"),
+        "A lump or swelling that is large, growing, or came back after being drained or removed: it needs an "
+        "urgent scan to exclude a soft tissue sarcoma (NICE: urgent ultrasound within two weeks). Do not massage "
+        "or needle it.",
+        ("nice-ng12",),
+    ),
+    RedFlag(
+        "unexplained-bone-pain-in-a-young-person",
+        "urgent",
+        lambda f: [] if f.said("sport") else young_persistent_limb_pain(f),
+        "A child or young person with persistent limb, hip or pelvic pain and no injury or sport to explain it: "
+        "NICE asks for an X-ray within days to exclude a bone tumour (and, at the hip, a slipped growth plate). "
+        "Doctor first.",
+        ("nice-ng12",),
+    ),
+    RedFlag(
+        "persistent-bone-pain-in-a-young-athlete",
+        "routine",
+        lambda f: young_persistent_limb_pain(f) if f.said("sport") else [],
+        "A child or young person with limb, hip or pelvic pain for weeks, put down to sport: a doctor should "
+        "examine it and consider an X-ray (bone tumours in the young are often first blamed on sport) before or "
+        "alongside therapy.",
+        ("nice-ng12",),
     ),
     RedFlag(
         "sudden-loin-or-back-pain-without-strain",
@@ -654,6 +714,19 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ),
     # ---- routine: see a doctor before or alongside therapy --------------------------------------------
     RedFlag(
+        "exertional-leg-pain",
+        "routine",
+        lambda f: both(
+            region_hit(f, LEG_MUSCLES, "leg or buttock pain"),
+            words(f, "exertional-leg-pain"),
+            words(f, "eases-on-stopping"),
+        ),
+        "Leg pain that comes on with walking or running and eases soon after stopping: a doctor should check the "
+        "circulation (intermittent claudication; in young athletes, an artery trapped behind the knee) and for a "
+        "compartment syndrome, before or alongside therapy.",
+        ("nice-cg147",),
+    ),
+    RedFlag(
         "possible-axial-spondyloarthritis",
         "routine",
         lambda f: both(
@@ -662,7 +735,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             either(answer(f, "not-improving"), words(f, "chronic"), words(f, "no-better")),
             spondyloarthritis_features(f),
         ),
-        "Persistent low back or buttock pain that began before 45, with features of inflammatory back pain: "
+        "Persistent low back or buttock pain that began before 45, with three features of inflammatory back pain: "
         "axial spondyloarthritis (ankylosing spondylitis) is often missed for years. A doctor should check the "
         "NICE referral criteria alongside therapy.",
         ("nice-ng65",),

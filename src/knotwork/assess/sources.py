@@ -80,6 +80,10 @@ SOURCES: dict[str, str] = {
     "bmj-renal-colic-2012": (
         "Bultitude M, Rees J. Management of renal colic. BMJ. 2012;345:e5499. doi:10.1136/bmj.e5499"
     ),
+    "nice-cg147": (
+        "National Institute for Health and Care Excellence. Peripheral arterial disease: diagnosis and management "
+        "(CG147). London: NICE; 2012, updated 2020."
+    ),
     "robertson-wood-2017": (
         "Robertson GAJ, Wood AM. Femoral neck stress fractures in sport: a current concepts review. Sports Med "
         "Int Open. 2017;1(2):E58-E68."
