@@ -87,7 +87,7 @@ def report(cases_path: Path, scorer: Any, red_flags: set[str]) -> None:
 
 
 def main() -> None:
-    """Score the given case files; by default the public cases and Knotwork's three literature sets."""
+    """Score the given case files; by default the public cases and Knotwork's four literature sets."""
     paths = [Path(a) for a in sys.argv[1:]] or [
         p
         for p in (
@@ -95,6 +95,7 @@ def main() -> None:
             ROOT / "bench" / "cases-literature.jsonl",
             ROOT / "bench" / "cases-holdout.jsonl",
             ROOT / "bench" / "cases-holdout2.jsonl",
+            ROOT / "bench" / "cases-holdout3.jsonl",
         )
         if p.exists()
     ]
