@@ -434,3 +434,9 @@ def test_an_injury_or_an_adult_age_means_no_young_person_bone_pain_rule() -> Non
     for p in (injured, adult):
         rules = {r.rule for r in screen(from_data(p)).reasons}
         assert not {"unexplained-bone-pain-in-a-young-person", "persistent-bone-pain-in-a-young-athlete"} & rules
+
+
+def test_the_swelling_of_a_fresh_sprain_is_not_taken_for_a_growing_lump() -> None:
+    history = "Rolled my ankle at netball yesterday; there is a big swelling on the outside."
+    result = screen(from_data(presentation([("ankle-outer", "right")], age=28, history=history)))
+    assert "growing-or-returning-lump" not in [r.rule for r in result.reasons]

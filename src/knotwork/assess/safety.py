@@ -141,6 +141,7 @@ SAID: dict[str, Alarm] = {
     "spondyloarthritis-history": Alarm(('psoria', 'uveitis', 'iritis', 'crohn', 'colitis', 'spondyl', 'enthesitis', 'arthritis', 'bowel disease'), r"psoria\w*|uveitis|\biritis|crohn\w*|ulcerative colitis|inflammatory bowel disease|spondyl\w+|enthesitis|\barthritis\b"),
     "growing-lump": Alarm(('lump', 'mass', 'swelling'), r"(lump|mass|swelling)( \w+){0,5},? (is |has been |keeps |kept )?(growing|getting (bigger|larger)|increasing in size|coming back|came back|returned|recurr\w*)|(large|big|growing|enlarging|hard),? (painful |hard |firm |deep )?(lump|mass|swelling)"),
     "sport": Alarm(('danc', 'ballet', 'football', 'soccer', 'rugby', 'netball', 'hockey', 'tennis', 'gymnast', 'athlet', 'running', 'runner', 'training', 'sport', 'basketball', 'cricket', 'swimm'), r"\b(danc\w*|ballet|football\w*|soccer|rugby|netball|hockey|tennis|gymnast\w*|athlet\w*|running|runner|training|sports?|sporting|basketball|cricket|swimm\w*)\b"),
+    "fresh-injury": Alarm(('sprain', 'twist', 'rolled', 'knock', 'kicked', 'tackle', 'went over'), r"\b(sprain\w*|twist(ed|ing)|rolled (my|his|her|their|the) (ankle|foot|knee)|knock(ed)?|kicked|tackled?|went over on)\b"),
     "young": Alarm(('teen', 'adolescent', 'schoolboy', 'schoolgirl', 'year-old', 'year old'), r"\bteen(age|aged|ager)?s?\b|adolescen\w+|school(boy|girl)|\b(1[0-8]|[5-9])[- ]year[- ]old\b"),
     "weeks-long": Alarm(('week', 'month'), r"(for|over|in) (the )?(last |past )?(some|several|a few|few|many|\d+|two|three|four|five|six|eight) (weeks|months)|(weeks|months) (now|of)\b"),
     "exertional-leg-pain": Alarm(('walk', 'run', 'march', 'exercis', 'hike', 'hiking'), r"(ache|aches|aching|pain\w*|hurts?|hurting|cramps?|cramping|tight\w*)( \w+){0,4} (when|while|on|after) (i |he |she |they )?(walk|run|march|exercis|hik)\w*"),
@@ -667,7 +668,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "growing-or-returning-lump",
         "urgent",
-        lambda f: words(f, "growing-lump"),
+        lambda f: [] if "recent-trauma" in f.yes or f.said("fresh-injury") else words(f, "growing-lump"),
         "A lump or swelling that is large, growing, or came back after being drained or removed: it needs an "
         "urgent scan to exclude a soft tissue sarcoma (NICE: urgent ultrasound within two weeks). Do not massage "
         "or needle it.",
