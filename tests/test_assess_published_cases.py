@@ -34,7 +34,6 @@ KNOWN_MISSES = {
     "h3-022": "a hand and wrist put in a cast abroad after a night's drinking: nothing in the intake points to the "
     "serious cause",
     "h3-025": "recurrent low back pain at 48 that now runs down the leg, told with no other detail",
-    "h3-026": "severe hip pain built up over weeks with a new limp at 54: no rule for it yet",
     "h3-027": "fever and hip pain three weeks after a fall gets a routine referral (fall; fever); infection of the "
     "hip would need an urgent one, but fever with a cold and joint pain is common",
     "h2-028": "a perianal abscess told as pain in and around the back passage, no fever: pain there alone "

@@ -154,6 +154,11 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
         "routine",
     ),
     (
+        "unexplained-limp-with-growing-pain",
+        presentation([("hip-front", "right")], age=54, history="Hip pain building up over a few weeks; now I limp."),
+        "urgent",
+    ),
+    (
         "exertional-leg-pain",
         presentation([("calf", "right")], age=30, history="My calf cramps when I walk uphill and eases when I stop."),
         "routine",
@@ -440,3 +445,16 @@ def test_the_swelling_of_a_fresh_sprain_is_not_taken_for_a_growing_lump() -> Non
     history = "Rolled my ankle at netball yesterday; there is a big swelling on the outside."
     result = screen(from_data(presentation([("ankle-outer", "right")], age=28, history=history)))
     assert "growing-or-returning-lump" not in [r.rule for r in result.reasons]
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "Twisted my knee at football last week and I am limping.",
+        "Hip arthritis for years; I limp on long walks.",
+        "I limp a little.",
+    ],
+)
+def test_a_limp_after_an_injury_a_long_standing_one_or_without_growing_pain_is_not_urgent(history: str) -> None:
+    result = screen(from_data(presentation([("hip-side", "left"), ("knee-inner", "left")], age=60, history=history)))
+    assert "unexplained-limp-with-growing-pain" not in [r.rule for r in result.reasons]

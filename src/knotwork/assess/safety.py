@@ -142,6 +142,7 @@ SAID: dict[str, Alarm] = {
     "growing-lump": Alarm(('lump', 'mass', 'swelling'), r"(lump|mass|swelling)( \w+){0,5},? (is |has been |keeps |kept )?(growing|getting (bigger|larger)|increasing in size|coming back|came back|returned|recurr\w*)|(large|big|growing|enlarging|hard),? (painful |hard |firm |deep )?(lump|mass|swelling)"),
     "sport": Alarm(('danc', 'ballet', 'football', 'soccer', 'rugby', 'netball', 'hockey', 'tennis', 'gymnast', 'athlet', 'running', 'runner', 'training', 'sport', 'basketball', 'cricket', 'swimm'), r"\b(danc\w*|ballet|football\w*|soccer|rugby|netball|hockey|tennis|gymnast\w*|athlet\w*|running|runner|training|sports?|sporting|basketball|cricket|swimm\w*)\b"),
     "fresh-injury": Alarm(('sprain', 'twist', 'rolled', 'knock', 'kicked', 'tackle', 'went over'), r"\b(sprain\w*|twist(ed|ing)|rolled (my|his|her|their|the) (ankle|foot|knee)|knock(ed)?|kicked|tackled?|went over on)\b"),
+    "limp": Alarm(('limp',), r"\blimp(s|ing|ed)?\b"),
     "young": Alarm(('teen', 'adolescent', 'schoolboy', 'schoolgirl', 'year-old', 'year old'), r"\bteen(age|aged|ager)?s?\b|adolescen\w+|school(boy|girl)|\b(1[0-8]|[5-9])[- ]year[- ]old\b"),
     "weeks-long": Alarm(('week', 'month'), r"(for|over|in) (the )?(last |past )?(some|several|a few|few|many|\d+|two|three|four|five|six|eight) (weeks|months)|(weeks|months) (now|of)\b"),
     "exertional-leg-pain": Alarm(('walk', 'run', 'march', 'exercis', 'hike', 'hiking'), r"(ache|aches|aching|pain\w*|hurts?|hurting|cramps?|cramping|tight\w*)( \w+){0,4} (when|while|on|after) (i |he |she |they )?(walk|run|march|exercis|hik)\w*"),
@@ -691,6 +692,23 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "examine it and consider an X-ray (bone tumours in the young are often first blamed on sport) before or "
         "alongside therapy.",
         ("nice-ng12",),
+    ),
+    RedFlag(
+        "unexplained-limp-with-growing-pain",
+        "urgent",
+        lambda f: (
+            []
+            if "recent-trauma" in f.yes or f.said("fresh-injury") or f.said("mechanical-onset") or f.said("chronic")
+            else both(
+                words(f, "limp"),
+                region_hit(f, LIMB_BONES, "hip, pelvis or leg pain"),
+                either(words(f, "weeks-long"), words(f, "worsening"), words(f, "new-pain"), words(f, "no-better")),
+            )
+        ),
+        "A new limp with hip or leg pain that has been building up, and no injury to explain it: bone pain of "
+        "this kind needs an X-ray within two weeks (fracture, bone tumour or metastasis, avascular necrosis, "
+        "infection). Doctor first.",
+        ("nuh-sarcoma-gp", "nice-ng12"),
     ),
     RedFlag(
         "sudden-loin-or-back-pain-without-strain",

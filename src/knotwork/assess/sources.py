@@ -84,6 +84,11 @@ SOURCES: dict[str, str] = {
         "National Institute for Health and Care Excellence. Peripheral arterial disease: diagnosis and management "
         "(CG147). London: NICE; 2012, updated 2020."
     ),
+    "nuh-sarcoma-gp": (
+        "Nottingham University Hospitals NHS Trust. Sarcoma: information for GPs (urgent X-ray within 14 days for "
+        "adults with increasing, unexplained or persistent bone pain or an unexplained limp, after NICE NG12). "
+        "https://www.nuh.nhs.uk/information-for-gps"
+    ),
     "robertson-wood-2017": (
         "Robertson GAJ, Wood AM. Femoral neck stress fractures in sport: a current concepts review. Sports Med "
         "Int Open. 2017;1(2):E58-E68."
