@@ -327,12 +327,33 @@ def age_hit(f: Facts) -> Hit:
     return [("age", f"aged {f.age}")] if f.over_50 else []
 
 
-def young_persistent_limb_pain(f: Facts) -> Hit:
-    """Under 19 (or said to be a teenager), limb, hip or pelvic pain for weeks, no injury answered."""
-    if "recent-trauma" in f.yes:
+def unexplained_limp(f: Facts) -> Hit:
+    """A limp said, hip or leg pain, building up; no injury, strain or long history.
+
+    Written to stop at the first condition that fails, the rarest first: most texts never say
+    "limp", and the other alarms then need no search.
+    """
+    limp = words(f, "limp")
+    if not limp or not f.hurts(LIMB_BONES) or "recent-trauma" in f.yes:
+        return []
+    if f.said("fresh-injury") or f.said("mechanical-onset") or f.said("chronic"):
         return []
     return both(
-        [("age", f"aged {f.age}")] if f.age is not None and f.age < 19 else words(f, "young"),
+        limp,
+        region_hit(f, LIMB_BONES, "hip, pelvis or leg pain"),
+        either(words(f, "weeks-long"), words(f, "worsening"), words(f, "new-pain"), words(f, "no-better")),
+    )
+
+
+def young_persistent_limb_pain(f: Facts) -> Hit:
+    """Under 19 (or said to be a teenager), limb, hip or pelvic pain for weeks, no injury answered."""
+    if "recent-trauma" in f.yes or not f.hurts(LIMB_BONES):
+        return []
+    young = [("age", f"aged {f.age}")] if f.age is not None and f.age < 19 else words(f, "young")
+    if not young:
+        return []
+    return both(
+        young,
         region_hit(f, LIMB_BONES, "pain in a limb, the hip or the pelvis"),
         either(
             words(f, "weeks-long"),
@@ -678,7 +699,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "unexplained-bone-pain-in-a-young-person",
         "urgent",
-        lambda f: [] if f.said("sport") else young_persistent_limb_pain(f),
+        lambda f: [] if not (hit := young_persistent_limb_pain(f)) or f.said("sport") else hit,
         "A child or young person with persistent limb, hip or pelvic pain and no injury or sport to explain it: "
         "NICE asks for an X-ray within days to exclude a bone tumour (and, at the hip, a slipped growth plate). "
         "Doctor first.",
@@ -687,7 +708,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "persistent-bone-pain-in-a-young-athlete",
         "routine",
-        lambda f: young_persistent_limb_pain(f) if f.said("sport") else [],
+        lambda f: hit if (hit := young_persistent_limb_pain(f)) and f.said("sport") else [],
         "A child or young person with limb, hip or pelvic pain for weeks, put down to sport: a doctor should "
         "examine it and consider an X-ray (bone tumours in the young are often first blamed on sport) before or "
         "alongside therapy.",
@@ -696,15 +717,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "unexplained-limp-with-growing-pain",
         "urgent",
-        lambda f: (
-            []
-            if "recent-trauma" in f.yes or f.said("fresh-injury") or f.said("mechanical-onset") or f.said("chronic")
-            else both(
-                words(f, "limp"),
-                region_hit(f, LIMB_BONES, "hip, pelvis or leg pain"),
-                either(words(f, "weeks-long"), words(f, "worsening"), words(f, "new-pain"), words(f, "no-better")),
-            )
-        ),
+        lambda f: unexplained_limp(f),
         "A new limp with hip or leg pain that has been building up, and no injury to explain it: bone pain of "
         "this kind needs an X-ray within two weeks (fracture, bone tumour or metastasis, avascular necrosis, "
         "infection). Doctor first.",
@@ -735,10 +748,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "exertional-leg-pain",
         "routine",
-        lambda f: both(
-            region_hit(f, LEG_MUSCLES, "leg or buttock pain"),
-            words(f, "exertional-leg-pain"),
-            words(f, "eases-on-stopping"),
+        lambda f: (
+            both(
+                region_hit(f, LEG_MUSCLES, "leg or buttock pain"),
+                words(f, "exertional-leg-pain"),
+                words(f, "eases-on-stopping"),
+            )
+            if f.hurts(LEG_MUSCLES) and f.said("exertional-leg-pain")
+            else []
         ),
         "Leg pain that comes on with walking or running and eases soon after stopping: a doctor should check the "
         "circulation (intermittent claudication; in young athletes, an artery trapped behind the knee) and for a "
