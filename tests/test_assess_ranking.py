@@ -274,3 +274,20 @@ def test_skipping_trigger_point_patterns_that_only_touch_the_drawing_changes_not
     full.whole_of = list(range(len(full.patterns)))
     p = from_data({"pain": [{"region": r, "side": s if vocab.regions()[r].sided else "midline"} for r, s in pain]})
     assert engine().rank(p) == full.rank(p)
+
+
+def test_the_engines_prior_is_the_prevalence_tables_own_weighting() -> None:
+    """The engine keeps its own copy of the weighting (the table's loader is too heavy for
+    `knotwork assess`'s start); it must give what ``Prevalence.for_groups`` gives."""
+    from itertools import combinations
+
+    from knotwork.atlas.prevalence import load_prevalence
+
+    table = load_prevalence()
+    e = engine()
+    groups = sorted({r.group for r in vocab.regions().values()})
+    for chosen in [*combinations(groups, 1), *combinations(groups, 2)]:
+        expected = table.for_groups(set(chosen))
+        got = {e.muscles[mi].id: pct for mi, pct in e.prior(set(chosen)).items()}
+        assert got.keys() == expected.keys(), chosen
+        assert all(abs(got[m] - expected[m]) < 1e-9 for m in got), chosen

@@ -97,6 +97,12 @@ def screening_questions() -> dict[str, ScreeningQuestion]:
     }
 
 
+def region_side_label(region: str, side: str) -> str:
+    """How a region-side reads: "Temple (right)", or the bare name on the midline."""
+    name = regions()[region].name
+    return name if side == "midline" else f"{name} ({side})"
+
+
 def region_sides() -> list[tuple[str, str]]:
     """Every (region code, side) pair of the map: 94 regions give 180 region-sides."""
     return [(r.code, s) for r in regions().values() for s in r.sides()]

@@ -227,7 +227,8 @@ class Engine:
         self.one_sided: dict[str, dict[str, list[tuple[int, ...]]]] = data["one_sided"]
         self.text = TextIndex(data["text"])
         self.muscle_index = {m.id: mi for mi, m in enumerate(self.muscles)}
-        self.labels = [_label(rs) for rs in self.region_sides]  # for explanations
+        # For explanations: "temple (right)" (lower case, inside a sentence).
+        self.labels = [vocab.region_side_label(r, s).lower() for r, s in self.region_sides]
         regions = vocab.regions()
         self.group_of = [regions[r].group for r, _ in self.region_sides]
         self.prevalence: list[tuple[frozenset[str], int, dict[int, float]]] = [
@@ -242,15 +243,6 @@ class Engine:
     @classmethod
     def from_atlas(cls, atlas: Atlas) -> Engine:
         return cls(compile_atlas(atlas))
-
-    def _names(self, mask: int) -> tuple[tuple[str, str], ...]:
-        out = []
-        region_sides = self.region_sides
-        while mask:
-            low = mask & -mask
-            out.append(region_sides[low.bit_length() - 1])
-            mask ^= low
-        return tuple(out)
 
     def rank(self, p: Presentation, *, limit: int = MAX_CANDIDATES) -> list[Candidate]:
         """Muscles ranked by how well their referral patterns explain the drawing."""
@@ -554,17 +546,6 @@ def keep(
         and {pattern.side, current[2].side} == {"right", "left"}
     ):
         best[pattern.muscle] = (score, coverage, current[2]._replace(side="bilateral"))
-
-
-_LABELS: dict[tuple[str, str], str] = {}
-
-
-def _label(rs: tuple[str, str]) -> str:
-    label = _LABELS.get(rs)
-    if label is None:
-        name = vocab.regions()[rs[0]].name.lower()
-        label = _LABELS[rs] = name if rs[1] == "midline" else f"{name} ({rs[1]})"
-    return label
 
 
 def _join(items: Sequence[str]) -> str:

@@ -218,11 +218,11 @@ class TextIndex:
             key: [(mid, name, frozenset(words)) for mid, name, words in items]
             for key, items in data["mimics_by_word"].items()
         }
-        self.activity_by_word: dict[str, list[str]] = data["activity_by_word"]
-        self.idf: dict[str, float] = data["idf"]
         self.max_idf: float = data["max_idf"]
+        # Each distinctive activity word, with the muscles it points to and its weight (idf).
+        idf: dict[str, float] = data["idf"]
         self.activity_weights: dict[str, tuple[tuple[str, float], ...]] = {
-            w: tuple((mid, self.idf[w]) for mid in muscles) for w, muscles in self.activity_by_word.items()
+            w: tuple((mid, idf[w]) for mid in muscles) for w, muscles in data["activity_by_word"].items()
         }
 
     def scores(self, p: Presentation) -> dict[str, tuple[float, tuple[str, ...]]]:

@@ -72,11 +72,10 @@ def _n(v: float) -> str:
 
 def _side_label(region: str, side: str) -> tuple[str, str]:
     """(title, aria-label) of a region-side: "Temple (right)" and "Temple, right"."""
-    r = vocab.regions().get(region)
-    name = r.name if r else region
-    if side == "midline":
-        return name, name
-    return f"{name} ({side})", f"{name}, {side}"
+    if region not in vocab.regions():
+        return region, region
+    name = vocab.regions()[region].name
+    return vocab.region_side_label(region, side), name if side == "midline" else f"{name}, {side}"
 
 
 def _layout(names: Sequence[str], labels: bool) -> tuple[list[tuple[geo.View, float, float, float]], float, float]:

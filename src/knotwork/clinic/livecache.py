@@ -61,7 +61,6 @@ import hashlib
 import itertools
 import mmap
 import os
-import re
 import select
 import threading
 import time
@@ -75,15 +74,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from knotwork.clinic import selectors
 from knotwork.clinic.models import Service
 from knotwork.clinic.versioning import CHANNEL
+from knotwork.sqlwrites import may_write
 
 # A row is read again after this long even without any notification (see point 4 above).
 REVALIDATE_SECONDS = 1.0
 # After failing to open the listening connection, the query path is used this long before
 # trying again (not one connection attempt per request while the database is away).
 RETRY_SECONDS = 5.0
-# Statements that cannot change a row. Anything else counts as a write (conservatively:
-# a DDL statement, a TRUNCATE, a CTE that might write).
-_READ = re.compile(r"\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|SHOW)\b", re.IGNORECASE)
 
 
 class _SharedCounter:
@@ -351,7 +348,7 @@ def bookable_service(service_id: int) -> Service:
 
 def _watch_writes(execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
     result = execute(sql, params, many, context)
-    if not (isinstance(sql, str) and _READ.match(sql)):
+    if may_write(sql):
         connection = context["connection"]
         if connection.in_atomic_block:
             if not any(func is LIVE.write_committed for _, func, _ in connection.run_on_commit):

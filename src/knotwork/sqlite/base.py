@@ -22,14 +22,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.backends.sqlite3 import base as sqlite3_base
 
-# Statements that cannot write: anything else outside a transaction takes the lock.
-_READ = re.compile(r"\s*(?:SELECT|PRAGMA|SAVEPOINT|RELEASE|ROLLBACK|EXPLAIN|BEGIN|COMMIT)\b", re.IGNORECASE)
+from knotwork.sqlwrites import may_write
 
 
 class _Cursor(sqlite3_base.SQLiteCursorWrapper):  # type: ignore[misc]
@@ -85,7 +83,7 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):  # type: ignore[misc]
             and self.connection is not None
             and not self.connection.in_transaction
             and self._write_lock_path() is not None
-            and not _READ.match(query)
+            and may_write(query)
         )
 
     @contextlib.contextmanager

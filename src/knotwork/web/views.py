@@ -255,7 +255,7 @@ def where_it_hurts(request: HttpRequest) -> HttpResponse:
         "selected": [
             {
                 "value": f"{x.region}:{x.side}",
-                "label": regions[x.region].name + ("" if x.side == "midline" else f" ({x.side})"),
+                "label": vocab.region_side_label(x.region, x.side),
             }
             for x in p.pain
         ],
@@ -303,7 +303,7 @@ def where_it_hurts(request: HttpRequest) -> HttpResponse:
         (
             group,
             [
-                (f"{r.code}:{s}", r.name + ("" if s == "midline" else f" ({s})"), (r.code, s) in painful)
+                (f"{r.code}:{s}", vocab.region_side_label(r.code, s), (r.code, s) in painful)
                 for r in regions.values()
                 if r.group == group
                 for s in r.sides()
