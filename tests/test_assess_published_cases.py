@@ -17,7 +17,13 @@ import pytest
 from knotwork.assess import assess, document, from_data
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-CASE_FILES = ("cases-literature.jsonl", "cases-holdout.jsonl", "cases-holdout2.jsonl", "cases-holdout3.jsonl")
+CASE_FILES = (
+    "cases-literature.jsonl",
+    "cases-holdout.jsonl",
+    "cases-holdout2.jsonl",
+    "cases-holdout3.jsonl",
+    "cases-holdout4.jsonl",
+)
 KNOWN_MISSES = {
     "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "
     "no rule sees it yet; age and new back pain alone would refer most older clients with back pain",
@@ -36,6 +42,14 @@ KNOWN_MISSES = {
     "h3-025": "recurrent low back pain at 48 that now runs down the leg, told with no other detail",
     "h3-027": "fever and hip pain three weeks after a fall gets a routine referral (fall; fever); infection of the "
     "hip would need an urgent one, but fever with a cold and joint pain is common",
+    "h4-016": "a spinal epidural abscess told as a week of constant shoulder and neck ache with a numb arm at 33, "
+    "no fever: a numb arm with neck pain is usually a nerve root, and no rule sends that away urgently",
+    "h4-017": "an osteoid osteoma told as shoulder pain in a wheelchair basketball player: nothing in the intake "
+    "marks it out",
+    "h4-018": "an aortic dissection told as shoulder pain that moves about with a weak upper arm at 46: 'moves "
+    "around' and a weak arm are too common in shoulder pain for a rule",
+    "h4-029": "peripheral arterial disease told as three months of low back and calf pain in a runner of 65, "
+    "without saying that walking brings the calf pain on and rest eases it",
     "h2-028": "a perianal abscess told as pain in and around the back passage, no fever: pain there alone "
     "does not justify an urgent referral; an examination does",
 }

@@ -168,6 +168,21 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
         presentation(SHOULDER, age=30, history="Pins and needles in the hand, getting worse despite treatment."),
         "routine",
     ),
+    (
+        "possible-angina",
+        presentation([("neck-side", "left")], age=64, history="The neck ache comes on when I walk uphill."),
+        "urgent",
+    ),
+    (
+        "possible-giant-cell-arteritis-jaw-pain-and-headache",
+        presentation([("jaw", "left")], age=66, history="Bad jaw pain, and I keep getting headaches."),
+        "urgent",
+    ),
+    (
+        "cannot-bear-weight",
+        presentation([("groin", "right")], age=40, history="Since the fall yesterday I cannot put weight on the leg."),
+        "urgent",
+    ),
 ]
 
 
@@ -458,3 +473,128 @@ def test_the_swelling_of_a_fresh_sprain_is_not_taken_for_a_growing_lump() -> Non
 def test_a_limp_after_an_injury_a_long_standing_one_or_without_growing_pain_is_not_urgent(history: str) -> None:
     result = screen(from_data(presentation([("hip-side", "left"), ("knee-inner", "left")], age=60, history=history)))
     assert "unexplained-limp-with-growing-pain" not in [r.rule for r in result.reasons]
+
+
+# Third session, after holdout 4 ----------------------------------------------------------------
+
+
+def rules(data: dict[str, Any]) -> list[str]:
+    return [r.rule for r in screen(from_data(data)).reasons]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        presentation([("neck-back-lower", "bilateral")], age=64, aggravating=["running", "lifting things"]),
+        presentation([("shoulder-top", "left")], age=58, history="It hurts more when I climb the stairs."),
+        presentation([("jaw", "right")], history="The jaw aches during exercise."),
+    ],
+)
+def test_pain_of_the_neck_jaw_or_shoulder_brought_on_by_effort_is_checked_for_angina(data: dict[str, Any]) -> None:
+    assert "possible-angina" in rules(data)
+    assert screen(from_data(data)).urgency == "urgent"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        presentation([("neck-side", "left")], age=24, history="Neck pain that is worse when I run."),  # too young
+        presentation([("neck-side", "left")], age=50, history="Worse when I lift boxes or look down."),
+        presentation([("shoulder-side", "right")], age=45, aggravating=["throwing", "reaching overhead"]),
+        presentation([("calf", "right")], age=60, aggravating=["walking"]),  # not the angina area
+    ],
+)
+def test_lifting_reaching_or_a_young_age_do_not_suggest_angina(data: dict[str, Any]) -> None:
+    assert "possible-angina" not in rules(data)
+
+
+def test_chest_pain_on_effort_stays_an_emergency() -> None:
+    data = presentation([("chest-front", "left")], age=60, history="Pain comes on when walking uphill.")
+    assert screen(from_data(data)).urgency == "emergency"
+
+
+def test_jaw_pain_with_a_headache_over_50_is_urgent_only_when_the_headache_is_not_long_standing() -> None:
+    new = presentation([("jaw", "left"), ("temple", "left")], age=61)
+    old = presentation([("jaw", "left"), ("temple", "left")], age=61, history="Jaw pain and headaches for years.")
+    young = presentation([("jaw", "left"), ("temple", "left")], age=40)
+    assert "possible-giant-cell-arteritis-jaw-pain-and-headache" in rules(new)
+    assert screen(from_data(old)).urgency == "none"
+    assert "possible-giant-cell-arteritis-jaw-pain-and-headache" not in rules(young)
+
+
+def test_a_headache_said_but_not_drawn_counts_as_a_headache_over_50() -> None:
+    data = presentation([("neck-back-upper", "right")], age=63, history="I have been getting headaches.")
+    assert "new-headache-over-50" in rules(data)
+    assert "new-headache-over-50" not in rules({**data, "history": "No headaches."})
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "Can't walk without crutches since the fall.",
+        "Sudden pain and now I can barely get about.",
+        "I am unable to bear weight on it.",
+    ],
+)
+def test_not_being_able_to_walk_with_back_hip_or_leg_pain_is_urgent(history: str) -> None:
+    assert "cannot-bear-weight" in rules(presentation([("hip-front", "left")], age=70, history=history))
+
+
+@pytest.mark.parametrize(
+    ("pain", "history"),
+    [
+        ([("heel", "right")], "For years I can barely walk first thing in the morning."),  # long-standing
+        ([("shoulder-side", "right")], "I can't lift my arm since the fall."),  # not the leg
+    ],
+)
+def test_long_standing_or_arm_trouble_is_not_a_weight_bearing_alarm(pain: list[tuple[str, str]], history: str) -> None:
+    assert "cannot-bear-weight" not in rules(presentation(pain, age=70, history=history))
+
+
+def test_night_pain_from_lying_on_the_painful_side_is_mechanical() -> None:
+    positional = presentation([("hip-side", "left")], age=78, history="Lying on that side at night stops me sleeping.")
+    assert screen(from_data(positional)).urgency == "none", rules(positional)
+    rolling = presentation([("shoulder-side", "left")], age=60, history="It wakes me when I roll over onto it.")
+    assert screen(from_data(rolling)).urgency == "none", rules(rolling)
+    any_position = presentation(
+        [("hip-side", "left")], age=78, history="The pain wakes me at night whatever position I lie in."
+    )
+    assert "night-pain-over-50" in rules(any_position)
+
+
+def test_long_standing_thoracic_pain_that_is_not_getting_worse_is_not_new() -> None:
+    old = presentation(
+        [("mid-back", "left")], age=58, history="An ache in my mid back for three years. Treatments haven't helped."
+    )
+    assert "new-thoracic-pain-over-50" not in rules(old)
+    worse = {**old, "history": "An ache in my mid back for three years, much worse this month."}
+    assert "new-thoracic-pain-over-50" in rules(worse)
+    new_on_old = {**old, "history": "Long-standing low back pain, and a recent new pain in the mid back."}
+    assert "new-thoracic-pain-over-50" in rules(new_on_old)
+
+
+def test_thoracic_pain_not_improving_with_care_is_a_warning_sign_unless_long_standing() -> None:
+    data = presentation([("mid-back", "bilateral")], age=45, screening={"not-improving": True})
+    assert "not-improving-with-warning-signs" in rules(data)
+    assert rules({**data, "history": "Mid back pain for many years."}) == []
+
+
+def test_pain_in_both_feet_alone_is_not_a_bilateral_limb_alarm() -> None:
+    feet = presentation([("heel", "bilateral")], age=53, history="Both feet hurt underneath after long standing.")
+    assert "bilateral-limb-symptoms" not in rules(feet)
+    assert "bilateral-limb-symptoms" in rules({**feet, "history": "Both feet tingle and feel numb."})
+    back = presentation([("low-back", "bilateral")], age=40, history="The pain goes down both legs.")
+    assert "bilateral-limb-symptoms" in rules(back)
+
+
+def test_fever_with_groin_pain_and_a_limp_is_an_emergency_but_fever_alone_is_not() -> None:
+    limp = presentation([("groin", "right")], age=46, history="I'm limping, and on and off I have had a fever.")
+    assert "possible-infection" in rules(limp)
+    assert screen(from_data(limp)).urgency == "emergency"
+    no_limp = presentation([("knee-front", "right")], age=46, screening={"fever-or-unwell": True})
+    assert screen(from_data(no_limp)).urgency == "routine"
+
+
+def test_sudden_very_bad_back_pain_without_a_strain_is_urgent() -> None:
+    data = presentation([("low-back", "bilateral")], age=74, history="Sudden, very bad pain in my lower back.")
+    assert "sudden-loin-or-back-pain-without-strain" in rules(data)

@@ -73,6 +73,9 @@ LOW_BACK_OR_BUTTOCK = frozenset({"low-back", "lumbar-spine", "sacrum", "sacroili
 BUTTOCK = frozenset({"sacroiliac", "buttock-upper", "buttock-lower"})
 VISCERAL = frozenset({"abdomen-upper", "abdomen-lower", "groin", "flank", "perineum"})
 CHEST = frozenset({"sternum", "chest-upper", "chest-front", "chest-side"})
+# Where angina is felt besides the chest (NICE CG95: the neck, shoulders, jaw or arms).
+ANGINA_AREA = (CARDIAC_AREA | NECK) - CHEST
+JAW_OR_TEETH = frozenset({"jaw", "lower-teeth", "upper-teeth", "tmj", "cheek"})
 
 NEGATION = re.compile(r"\b(no|not|never|denies|denied|without|negative for|ruled? out|free of|nor)\b", re.IGNORECASE)
 # A negation reaches forward over a list ("no cough, breathlessness or chest pain") but not past
@@ -102,12 +105,16 @@ class Alarm:
     cost about ten milliseconds).
     """
 
-    __slots__ = ("_compiled", "keywords", "pattern")
+    __slots__ = ("_compiled", "_unless", "keywords", "pattern", "unless")
 
-    def __init__(self, keywords: tuple[str, ...], pattern: str) -> None:
+    def __init__(self, keywords: tuple[str, ...], pattern: str, unless: str = "") -> None:
         self.keywords = keywords
         self.pattern = pattern
+        # Words that, in the same sentence, make a match mean something else (night pain that
+        # comes from lying on the painful side is mechanical, not a red flag).
+        self.unless = unless
         self._compiled: re.Pattern[str] | None = None
+        self._unless: re.Pattern[str] | None = None
 
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
@@ -115,6 +122,21 @@ class Alarm:
             # positions quickly (about a third faster; "nonsmoker" no longer reads as "smoker").
             self._compiled = re.compile(rf"\b(?:{self.pattern})", re.IGNORECASE)
         return self._compiled
+
+    def voided(self, sentence: str) -> bool:
+        if not self.unless:
+            return False
+        if self._unless is None:
+            self._unless = re.compile(rf"\b(?:{self.unless})", re.IGNORECASE)
+        return self._unless.search(sentence) is not None
+
+
+# Night pain that comes from lying on the painful side (or rolling onto it) is mechanical: the
+# red flag is pain at night that no position eases (IFOMPT spinal framework, Finucane 2020).
+POSITIONAL = (
+    r"(lying|lie|lay|laying|sleeping|sleep|roll\w*|turn\w*)( over)? (on|onto) (it|them|(the|that|this|my|his|her|their)"
+    r"( \w+)? (side|shoulder|hip|arm|elbow))\b|(roll\w*|turn\w*) over\b"
+)
 
 
 # Alarm words in the free text. Each is a regular expression over the history, the
@@ -135,7 +157,7 @@ SAID: dict[str, Alarm] = {
     "long-travel": Alarm(('flight', 'plane', 'journey', 'drive', 'bed rest', 'bedrest', 'cast', 'immobilis'), r"(long[- ]haul|\d+[- ]hour) (flight|plane|journey|drive)|after (a|the) (flight|plane ride|long journey)|bed ?rest|plaster cast|immobilis\w+"),
     "clot-risk": Alarm(('termination', 'abortion', 'miscarriage', 'postpartum', 'post-partum', 'gave birth', 'giving birth', 'surgery', 'operation', 'contraceptive', 'the pill', 'hrt', 'hormone replacement', 'pregnan', 'clot'), r"termination of (a |the )?pregnancy|abortion|miscarriage|post[- ]?partum|(gave|giving) birth|after (an |the |her |his )?(surgery|operation)|(contraceptive|the) pill|\bHRT\b|hormone replacement|\bpregnan\w*|(previous|past|history of)( a)? (blood )?clot"),
     "thunderclap": Alarm(('worst', 'thunderclap', 'sudden', 'headache'), r"worst(-| )(ever )?headache|worst (pain|headache) of (my|his|her|their) life|thunderclap|sudden(ly)?,? (and )?severe headache|headache (came|come) on (suddenly|within (seconds|a minute))"),
-    "sudden-onset": Alarm(('sudden', 'abrupt', 'out of the blue', 'out of nowhere'), r"(started|began|came on|come on|starts|begins|onset was|start was)( \w+){0,3} (suddenly|abruptly)|sudden(ly)? (onset|start|began|started)|abrupt(ly)? (onset|start)|(suddenly|abruptly) (started|began|came on)|out of (the blue|nowhere)|sudden,? (and )?(severe|sharp|intense|excruciating|tearing|violent)\b"),
+    "sudden-onset": Alarm(('sudden', 'abrupt', 'out of the blue', 'out of nowhere'), r"(started|began|came on|come on|starts|begins|onset was|start was)( \w+){0,3} (suddenly|abruptly)|sudden(ly)? (onset|start|began|started)|abrupt(ly)? (onset|start)|(suddenly|abruptly) (started|began|came on)|out of (the blue|nowhere)|sudden,? (and )?(very |really |extremely )?(severe|sharp|intense|excruciating|tearing|violent|bad)\b"),
     "mechanical-onset": Alarm(('lift', 'bend', 'twist', 'reach', 'strain', 'pull', 'sport', 'gym', 'fall', 'fell', 'slip', 'moving'), r"\b(lift\w*|bend\w*|bent|twist\w*|reach\w*|strain\w*|pull\w*|sport\w*|gym|fall|fell|slipp?\w*|moving (furniture|house|boxes))\b"),
     "better-with-movement": Alarm(('moving', 'movement', 'exercis', 'activity', 'walk', 'ibuprofen', 'naproxen', 'anti-inflammator', 'nsaid'), r"\b(moving|movement|exercis\w*|activity|walking|ibuprofen|naproxen|diclofenac|anti-?inflammator\w*|nsaids?)\b"),
     "spondyloarthritis-history": Alarm(('psoria', 'uveitis', 'iritis', 'crohn', 'colitis', 'spondyl', 'enthesitis', 'arthritis', 'bowel disease'), r"psoria\w*|uveitis|\biritis|crohn\w*|ulcerative colitis|inflammatory bowel disease|spondyl\w+|enthesitis|\barthritis\b"),
@@ -157,7 +179,7 @@ SAID: dict[str, Alarm] = {
     "weakness": Alarm(('foot drop', 'dropped foot', 'drop foot', 'drops foot', 'weak'), r"foot drop|drop(ped|s)? foot|(getting|becoming|increasingly|progressively) weak(er)?|weakness (is )?(getting worse|worsening|progressive|spreading)|progressive weakness"),
     "cancer": Alarm(('cancer', 'carcinoma', 'metasta', 'lymphoma', 'myeloma', 'leuk', 'melanoma', 'sarcoma', 'tumour', 'tumor'), r"\bcancer\b|carcinoma|metasta\w+|lymphoma|myeloma|leuka?emia|melanoma|sarcoma|\btumou?r\b"),
     "weight-loss": Alarm(('weight', 'lost'), r"weight loss|lost (\w+ )?(weight|\d+ ?(kg|kilos?|pounds|lbs?|stone))|(unexplained|unintentional) weight"),
-    "night-pain": Alarm(('night', 'wake', 'awake', 'sleep', 'relief', 'regardless of', 'not eased by rest'), r"night pain|\bnights?\b(?!\s+sweat)|wakes? (me|him|her|them|the patient)( up)?|keeps? (me|him|her|them) awake|disturb(s|ing)? (my |his |her |their )?sleep|(can(no|')t|unable to) (sleep|find relief)|constant (pain )?regardless of (movement|position|posture)|not eased by rest"),
+    "night-pain": Alarm(('night', 'wake', 'awake', 'sleep', 'relief', 'regardless of', 'not eased by rest'), r"night pain|\bnights?\b(?!\s+sweat)|wakes? (me|him|her|them|the patient)( up)?|keeps? (me|him|her|them) awake|disturb(s|ing)? (my |his |her |their )?sleep|(can(no|')t|unable to) (sleep|find relief)|constant (pain )?regardless of (movement|position|posture)|not eased by rest", POSITIONAL),
     "unremitting": Alarm(('regardless of', 'unremitting', 'relentless', 'nothing', 'relief', 'not eased', 'not relieved'), r"constant regardless of|unremitting|relentless|nothing (helps|eases it)|cannot find relief|not (eased|relieved) by (rest|lying)"),
     "worsening": Alarm(('worse', 'deteriorat', 'no response', 'not improving', 'not responding', 'despite', 'more frequent', 'slow to settle', 'more and more', 'increasingly'), r"(gradually|progressively|steadily|slowly)? ?(getting|got|becoming|became|gets) worse|worse(ned|ning)|deteriorat\w+|no response to|not (improving|responding)|despite (treatment|physiotherapy|\d+ visits|painkillers)|becoming more frequent|slow to settle|(hurt\w*|pain\w*|ach\w*|sore|swell\w*|swollen)( \w+){0,2} more and more|more and more (painful|sore|swollen)|increasingly (painful|sore|swollen|bad)|(much|a lot|far|lot|even) worse"),
     "night-sweats": Alarm(('sweat',), r"night sweats|drenching sweats|sweat(s|ing) at night"),
@@ -178,6 +200,11 @@ SAID: dict[str, Alarm] = {
     "metal-allergy": Alarm(('allerg',), r"(nickel|metal|chromium) allergy|allergic to (nickel|metal|chromium)"),
     "varicose": Alarm(('varicose',), r"varicose"),
     "aneurysm": Alarm(('aneurysm',), r"aneurysm"),
+    "headache": Alarm(('headache', 'migraine'), r"headaches?|migraines?"),
+    # Whole-body effort that brings the pain on or makes it worse (angina: NICE CG95). Lifting is
+    # left out: it loads the neck and shoulder mechanically.
+    "exertional-pain": Alarm(('walk', 'run', 'jog', 'climb', 'stairs', 'uphill', 'hill', 'exercis', 'exert', 'cycl', 'hurry', 'effort', 'gym'), r"(pain\w*|ache|aches|aching|hurts?|hurting|worse|tight\w*|comes on|came on|starts?|brought on)( \w+){0,4} (when|while|on|after|with|during) (i |he |she |they )?(walk\w*|run\w*|jog\w*|climb\w*|(going |walking )?(up ?stairs|uphill|up (the )?stairs|up (a )?hills?)|exercis\w*|exert\w*|cycl\w*|hurry\w*|(physical )?effort|the gym)\b|on exertion|exertional"),
+    "cannot-bear-weight": Alarm(('walk', 'weight', 'crutches', 'stand', 'get about', 'get around'), r"(can(no|'|’)t|unable to|could(n't|n’t| not)|barely|hardly) (walk|stand|bear weight|put (any )?weight|weight[- ]bear|get about|get around)\w*|(without|on|needs?|using) (a pair of )?crutches"),
 }  # fmt: skip
 
 
@@ -251,7 +278,10 @@ class Facts:
             return None
         if self._sentences is None:
             self._sentences = self._split()
+        alarm = SAID[name]
         for sentence in self._sentences:
+            if alarm.unless and alarm.voided(sentence):
+                continue
             for match in pattern.finditer(sentence):
                 if negated(sentence[: match.start()]):
                     continue
@@ -366,6 +396,27 @@ def young_persistent_limb_pain(f: Facts) -> Hit:
             answer(f, "not-improving"),
         ),
     )
+
+
+EXERTION_ITEM = re.compile(
+    r"\b(walk\w*|run\w*|jog\w*|climb\w*|stairs|uphill|hills?|exercis\w*|exert\w*|cycl\w*|hurry\w*|physical effort)\b",
+    re.IGNORECASE,
+)
+
+
+def exertional(f: Facts) -> Hit:
+    """Pain brought on or made worse by whole-body effort: said in the history, or an aggravating
+    activity that is one (an aggravating item is by definition something that brings the pain on)."""
+    said = words(f, "exertional-pain")
+    if said:
+        return said
+    item = next((m.group(0) for a in f.p.aggravating if (m := EXERTION_ITEM.search(a))), None)
+    return [("history", f"made worse by “{item}”")] if item else []
+
+
+def headache(f: Facts) -> Hit:
+    """A headache drawn (temple, forehead, back of the head...) or said."""
+    return region_hit(f, HEADACHE, "headache") or words(f, "headache")
 
 
 def spondyloarthritis_features(f: Facts) -> Hit:
@@ -506,9 +557,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                 either(answer(f, "fever-or-unwell"), words(f, "fever")),
                 region_hit(f, SPINE | NECK, "spinal or neck pain"),
             ),
+            both(
+                either(answer(f, "fever-or-unwell"), words(f, "fever")),
+                region_hit(f, LIMB_BONES | HIP_FRONT, "hip, groin or leg pain"),
+                either(words(f, "limp"), words(f, "cannot-bear-weight")),
+            ),
         ),
-        "A hot, swollen joint, or fever with spinal or neck pain: possible joint or spinal infection (or "
-        "meningitis). Same-day medical assessment; do not treat.",
+        "A hot, swollen joint; fever with spinal or neck pain; or fever with hip, groin or leg pain and a limp: "
+        "possible joint, spinal or deep muscle infection (septic arthritis, a psoas abscess, pyomyositis) or "
+        "meningitis. Same-day medical assessment; do not treat.",
         ("bsr-septic-arthritis-2006", "ifompt-spine-2020"),
     ),
     RedFlag(
@@ -519,6 +576,44 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("ifompt-spine-2020", "nice-ng59"),
     ),
     # ---- urgent: a doctor within days (e.g. suspected cancer pathway); no treatment until then -----
+    RedFlag(
+        "possible-angina",
+        "urgent",
+        lambda f: (
+            []
+            if f.age is not None and f.age < 30
+            else both(region_hit(f, ANGINA_AREA, "neck, jaw, shoulder or arm pain"), exertional(f))
+        ),
+        "Neck, jaw, shoulder, arm or upper back pain brought on or made worse by walking, running, climbing or "
+        "other effort: angina can be felt only there. A doctor should assess it within days (NICE: rapid access "
+        "chest pain clinic) before treatment; if it comes at rest or lasts over 15 minutes, call 999.",
+        ("nice-cg95",),
+    ),
+    RedFlag(
+        "possible-giant-cell-arteritis-jaw-pain-and-headache",
+        "urgent",
+        lambda f: (
+            []
+            if words(f, "chronic")
+            else both(age_hit(f), region_hit(f, JAW_OR_TEETH, "jaw or tooth pain"), headache(f))
+        ),
+        "Over 50 with jaw or tooth pain and a headache that is not long-standing: giant cell arteritis must be "
+        "excluded the same day or the next (it can cause sudden loss of sight). Doctor first.",
+        ("bsr-gca-2020", "snnoop10-2019"),
+    ),
+    RedFlag(
+        "cannot-bear-weight",
+        "urgent",
+        lambda f: (
+            []
+            if words(f, "chronic")
+            else both(words(f, "cannot-bear-weight"), region_hit(f, BACK_OR_LEG | HIP_FRONT, "back, hip or leg pain"))
+        ),
+        "Cannot walk or put weight on the leg, with or without a fall: a fracture (hip, pelvis, spine or stress "
+        "fracture) or an infection must be excluded with an examination and an X-ray the same or next day. "
+        "Doctor first.",
+        ("stiell-ottawa-ankle-1993", "stiell-ottawa-knee-1996"),
+    ),
     RedFlag(
         "saddle-or-bladder-without-back-pain",
         "urgent",
@@ -683,7 +778,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         lambda f: both(
             age_hit(f),
             region_hit(f, THORACIC, "pain in the middle of the back"),
-            either(words(f, "new-pain"), words(f, "worsening"), words(f, "no-better"), answer(f, "not-improving")),
+            either(
+                words(f, "new-pain"),
+                words(f, "worsening"),
+                # Long-standing pain that has simply not gone is not a change: the red flag is new
+                # or worsening thoracic pain.
+                [] if words(f, "chronic") else either(words(f, "no-better"), answer(f, "not-improving")),
+            ),
         ),
         "Over 50 with new, worsening or unrelenting pain in the middle of the back: thoracic pain is a red flag "
         "for spinal infection, cancer and aortic disease. Urgent medical review before treatment.",
@@ -807,7 +908,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "bilateral-limb-symptoms",
         "routine",
-        lambda f: either(answer(f, "bilateral-limb-symptoms"), words(f, "bilateral")),
+        lambda f: either(
+            answer(f, "bilateral-limb-symptoms"),
+            # Pain in both feet or both hands alone is common (plantar heel pain, for one): said in
+            # words, it counts with numbness or tingling, or with spinal pain.
+            both(
+                words(f, "bilateral"),
+                either(words(f, "limb-neuro"), region_hit(f, SPINE, "spinal pain")),
+            ),
+        ),
         "Symptoms in both arms or both legs: spinal cord, nerve root or systemic causes should be excluded by a "
         "doctor.",
         ("ifompt-spine-2020",),
@@ -822,6 +931,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                 age_hit(f),
                 words(f, "night-pain"),
                 words(f, "worsening"),
+                [] if words(f, "chronic") else region_hit(f, THORACIC, "pain in the middle of the back"),
             ),
         ),
         "Not improving after a month of care, with other warning signs: medical review before more of the same.",
@@ -837,7 +947,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "new-headache-over-50",
         "routine",
-        lambda f: [] if words(f, "chronic") else both(age_hit(f), region_hit(f, HEADACHE, "headache")),
+        lambda f: [] if words(f, "chronic") else both(age_hit(f), headache(f)),
         "Headache in someone over 50, not described as long-standing: a new or changed headache at this age "
         "needs a doctor's review (giant cell arteritis and other secondary causes).",
         ("snnoop10-2019", "bsr-gca-2020"),

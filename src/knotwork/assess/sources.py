@@ -93,4 +93,12 @@ SOURCES: dict[str, str] = {
         "Robertson GAJ, Wood AM. Femoral neck stress fractures in sport: a current concepts review. Sports Med "
         "Int Open. 2017;1(2):E58-E68."
     ),
+    "stiell-ottawa-ankle-1993": (
+        "Stiell IG, Greenberg GH, McKnight RD, et al. Decision rules for the use of radiography in acute ankle "
+        "injuries: refinement and prospective validation. JAMA. 1993;269(9):1127-1132."
+    ),
+    "stiell-ottawa-knee-1996": (
+        "Stiell IG, Greenberg GH, Wells GA, et al. Prospective validation of a decision rule for the use of "
+        "radiography in acute knee injuries. JAMA. 1996;275(8):611-615. doi:10.1001/jama.1996.03530320035031"
+    ),
 }
