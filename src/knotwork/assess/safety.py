@@ -991,6 +991,72 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ),
 )
 
+# What each rule cannot fire without: at least one of these screening answers ("yes") or alarm
+# words (their keywords in the text) must be present, or the rule's test cannot return a hit.
+# ``None``: the rule can fire from where it hurts and the age alone. Checking this first skips
+# most rules of most presentations at the cost of one set test; a property test
+# (tests/test_assess_safety_guards.py) shows that the screen gives the same answer without it.
+NEEDS: dict[str, frozenset[str] | None] = {
+    "cauda-equina": frozenset({"saddle-numbness", "bladder-bowel-change", "saddle", "bladder-bowel"}),
+    "possible-cardiac": frozenset(
+        {"chest-pain-exertion", "breathless-sweating-nausea", "sweating", "exertion", "moving-chest-pain"}
+    ),
+    "possible-dvt": frozenset({"calf-swelling-warmth", "swollen-calf"}),
+    "possible-upper-limb-dvt": frozenset({"swollen-arm"}),
+    "thunderclap-headache": frozenset({"sudden-severe-headache", "thunderclap", "sudden-onset"}),
+    "new-neurological-symptoms": frozenset({"neuro-symptoms", "neuro"}),
+    "possible-arterial-dissection": frozenset({"dizziness-with-neck-pain", "dizziness"}),
+    "possible-giant-cell-arteritis": frozenset(
+        {"jaw-claudication-scalp-tenderness", "jaw-claudication", "scalp-tender"}
+    ),
+    "possible-infection": frozenset({"hot-swollen-joint", "hot-joint", "fever-or-unwell", "fever"}),
+    "progressive-weakness": frozenset({"progressive-weakness", "weakness"}),
+    "possible-angina": frozenset({"exertional-pain"}),  # an exertion item has one of its keywords
+    "possible-giant-cell-arteritis-jaw-pain-and-headache": None,
+    "cannot-bear-weight": frozenset({"cannot-bear-weight"}),
+    "saddle-or-bladder-without-back-pain": frozenset({"saddle-numbness", "bladder-bowel-change"}),
+    "possible-cancer": frozenset({"history-of-cancer", "cancer"}),
+    "unexplained-weight-loss": frozenset({"unexplained-weight-loss", "weight-loss"}),
+    "night-pain-over-50": frozenset({"night-pain"}),  # the answer and the alarm share the name
+    "non-mechanical-spinal-pain": frozenset({"night-pain", "unremitting"}),
+    "smoker-over-50-worsening": frozenset({"smoker", "smoking"}),
+    "night-pain-and-worsening": frozenset({"night-pain"}),
+    "night-sweats": frozenset({"night-sweats"}),
+    "tuberculosis": frozenset({"tuberculosis"}),
+    "head-injury-with-headache": frozenset({"head-injury", "recent-trauma"}),
+    "neck-pain-and-headache-after-trauma": frozenset({"recent-trauma", "head-injury"}),
+    "persistent-arm-or-leg-nerve-symptoms-over-50": frozenset({"limb-neuro"}),
+    "calf-pain-with-clot-risk": frozenset(
+        {"long-immobility", "recent-surgery", "pregnant", "long-travel", "clot-risk"}
+    ),
+    "new-spinal-pain-over-50-not-improving": frozenset({"not-improving", "worsening", "no-better"}),
+    "new-thoracic-pain-over-50": frozenset({"new-pain", "worsening", "no-better", "not-improving"}),
+    "growing-or-returning-lump": frozenset({"growing-lump"}),
+    "unexplained-bone-pain-in-a-young-person": frozenset(
+        {"weeks-long", "worsening", "no-better", "night-pain", "not-improving"}
+    ),
+    "persistent-bone-pain-in-a-young-athlete": frozenset({"sport"}),
+    "unexplained-limp-with-growing-pain": frozenset({"limp"}),
+    "sudden-loin-or-back-pain-without-strain": frozenset({"sudden-onset"}),
+    "groin-pain-in-an-endurance-athlete": frozenset({"endurance"}),
+    "exertional-leg-pain": frozenset({"exertional-leg-pain"}),
+    "possible-axial-spondyloarthritis": frozenset({"not-improving", "chronic", "no-better"}),
+    "possible-polymyalgia-rheumatica": frozenset({"morning-stiffness"}),
+    "significant-trauma": frozenset({"recent-trauma"}),
+    "possible-fragility-fracture": frozenset({"osteoporosis-or-steroids", "fragility"}),
+    "bilateral-limb-symptoms": frozenset({"bilateral-limb-symptoms", "bilateral"}),
+    "not-improving-with-warning-signs": frozenset({"not-improving"}),
+    "fever-or-unwell": frozenset({"fever-or-unwell", "fever"}),
+    "new-headache-over-50": None,
+    "jaw-claudication": frozenset({"jaw-claudication-scalp-tenderness"}),
+    "history-of-cancer": frozenset({"history-of-cancer"}),
+    "night-pain": frozenset({"night-pain"}),
+    "persistent-arm-or-leg-nerve-symptoms": frozenset({"limb-neuro"}),
+    "recent-steroid-injection": frozenset({"steroid-injection"}),
+}
+GUARDED = tuple((rule, NEEDS[rule.rule]) for rule in RED_FLAGS)
+
+
 # Technique precautions: screening code -> (technique, level, reason). Free-text words raise the
 # same precautions (PRECAUTION_WORDS) and the reason then quotes them.
 HANDS_ON = ("manual-pressure-release", "massage", "myofascial-release", "foam-rolling", "ball-self-pressure")
@@ -1162,11 +1228,18 @@ def _notes(f: Facts) -> list[Note]:
     return notes
 
 
-def screen(p: Presentation) -> Screen:
-    """Run every red-flag rule and precaution on a presentation."""
+def screen(p: Presentation, *, guarded: bool = True) -> Screen:
+    """Run every red-flag rule and precaution on a presentation.
+
+    ``guarded=False`` runs every rule's test even where its ``NEEDS`` are absent (the answer is
+    the same: the tests use it to prove so).
+    """
     f = Facts(p)
     reasons: list[Reason] = []
-    for rule in RED_FLAGS:
+    present = f.yes | f._possible
+    for rule, needs in GUARDED:
+        if guarded and needs is not None and needs.isdisjoint(present):
+            continue
         hits = rule.test(f)
         if not hits:
             continue
