@@ -598,3 +598,25 @@ def test_fever_with_groin_pain_and_a_limp_is_an_emergency_but_fever_alone_is_not
 def test_sudden_very_bad_back_pain_without_a_strain_is_urgent() -> None:
     data = presentation([("low-back", "bilateral")], age=74, history="Sudden, very bad pain in my lower back.")
     assert "sudden-loin-or-back-pain-without-strain" in rules(data)
+
+
+def test_combined_precautions_read_the_same_in_every_process() -> None:
+    """Several answers touching one technique are joined in the table's order, not in the order
+    of a set of strings (which Python's hash seed changes from one process to the next)."""
+    import json
+    import subprocess
+    import sys
+
+    answers = {"diabetes": True, "metal-allergy": True, "epilepsy": True, "immunocompromised": True}
+    data = json.dumps(presentation(SHOULDER, screening=answers))
+    code = (
+        "import json, sys; from knotwork.assess import from_data; from knotwork.assess.safety import screen; "
+        "print(repr(screen(from_data(json.loads(sys.argv[1]))).precautions))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code, data], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1, outputs

@@ -125,7 +125,7 @@ def presentations(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(presentations())
 def test_the_guards_change_no_answer(data: dict[str, Any]) -> None:
     p = from_data(data)

@@ -105,7 +105,7 @@ class Alarm:
     cost about ten milliseconds).
     """
 
-    __slots__ = ("_compiled", "_unless", "keywords", "pattern", "unless")
+    __slots__ = ("_compiled", "_lower", "_unless", "keywords", "pattern", "unless")
 
     def __init__(self, keywords: tuple[str, ...], pattern: str, unless: str = "") -> None:
         self.keywords = keywords
@@ -114,6 +114,7 @@ class Alarm:
         # comes from lying on the painful side is mechanical, not a red flag).
         self.unless = unless
         self._compiled: re.Pattern[str] | None = None
+        self._lower: re.Pattern[str] | None = None
         self._unless: re.Pattern[str] | None = None
 
     def compiled(self) -> re.Pattern[str]:
@@ -122,6 +123,17 @@ class Alarm:
             # positions quickly (about a third faster; "nonsmoker" no longer reads as "smoker").
             self._compiled = re.compile(rf"\b(?:{self.pattern})", re.IGNORECASE)
         return self._compiled
+
+    def lower(self) -> re.Pattern[str]:
+        """The same expression for lowercased text, without IGNORECASE (about twice as fast).
+
+        Only its literal capitals are lowered (``\\W`` stays ``\\W``). On text that ``Facts``
+        lowercases (``_FOLDS_SAFELY``) it matches exactly where ``compiled()`` matches.
+        """
+        if self._lower is None:
+            literal = re.sub(r"(?<!\\)[A-Z]", lambda m: m.group(0).lower(), self.pattern)
+            self._lower = re.compile(rf"\b(?:{literal})")
+        return self._lower
 
     def voided(self, sentence: str) -> bool:
         if not self.unless:
@@ -235,6 +247,10 @@ class Screen(NamedTuple):
     notes: tuple[Note, ...]
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
+_CASE_SPECIALS = re.compile("[\u017f\u212a\u0130\u0131]")
+
+
 class Facts:
     """What the rules look at, worked out once per presentation."""
 
@@ -245,7 +261,11 @@ class Facts:
         self.regions = frozenset(pain.region for pain in p.pain)
         self.text = p.free_text()
         self._lower = self.text.lower()
-        self._sentences: list[str] | None = None
+        # Lowercased text can be searched without IGNORECASE where lowering kept every position
+        # and the text holds none of the few letters that IGNORECASE equates with a different
+        # lowercase ASCII letter (long s, Kelvin sign, dotless and dotted i).
+        self._folded = len(self._lower) == len(self.text) and _CASE_SPECIALS.search(self.text) is None
+        self._sentences: list[tuple[str, str]] | None = None
         # The alarms whose keywords all appear nowhere in the text cannot match: worked out once,
         # so that most of the ~50 alarm lookups of a screen cost one set membership test.
         self._possible = _possible_alarms(self._lower) if self._lower else frozenset()
@@ -258,8 +278,15 @@ class Facts:
     def over_50(self) -> bool:
         return self.age is not None and self.age > 50
 
-    def _split(self) -> list[str]:
-        return [s for s in re.split(r"(?<=[.;!?])\s+|\n+", self.text) if s.strip()]
+    def _split(self) -> list[tuple[str, str]]:
+        """The sentences, each as (searched, original): the lowercased sentence when the text
+        folds safely (splitting is on punctuation and spaces, which lowering leaves alone, so the
+        two splits line up), else the original twice."""
+        original = [s for s in _SENTENCE_END.split(self.text) if s.strip()]
+        if not self._folded:
+            return [(s, s) for s in original]
+        lowered = [s for s in _SENTENCE_END.split(self._lower) if s.strip()]
+        return list(zip(lowered, original, strict=True))
 
     def said(self, name: str) -> str | None:
         """The words of the free text matching alarm ``name``, unless negated in their sentence."""
@@ -273,25 +300,30 @@ class Facts:
         return found
 
     def _search(self, name: str) -> str | None:
-        pattern = SAID[name].compiled()
-        if pattern.search(self.text) is None:  # one pass over the whole text first: usually no match
-            return None
+        alarm = SAID[name]
+        if self._folded:
+            pattern = alarm.lower()
+            if pattern.search(self._lower) is None:  # one pass over the whole text first: usually no match
+                return None
+        else:
+            pattern = alarm.compiled()
+            if pattern.search(self.text) is None:
+                return None
         if self._sentences is None:
             self._sentences = self._split()
-        alarm = SAID[name]
-        for sentence in self._sentences:
+        for sentence, original in self._sentences:
             if alarm.unless and alarm.voided(sentence):
                 continue
             for match in pattern.finditer(sentence):
                 if negated(sentence[: match.start()]):
                     continue
-                return match.group(0).strip()
+                return original[match.start() : match.end()].strip()
         return None
 
 
 @cache
 def _keyword_index() -> tuple[
-    dict[str, tuple[tuple[str, tuple[str, ...]], ...]], tuple[tuple[str, tuple[str, ...]], ...]
+    dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]], tuple[tuple[str, tuple[str, ...]], ...]
 ]:
     """Keyword fragments by their first three characters (and the shorter ones apart), each with
     the alarms it can start."""
@@ -299,13 +331,13 @@ def _keyword_index() -> tuple[
     for name, alarm in SAID.items():
         for keyword in alarm.keywords:
             alarms.setdefault(keyword, []).append(name)
-    by_trigram: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    by_trigram: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
     short = []
     for keyword, names in alarms.items():
         if len(keyword) < 3:
             short.append((keyword, tuple(names)))
         else:
-            by_trigram.setdefault(keyword[:3], []).append((keyword, tuple(names)))
+            by_trigram.setdefault(tuple(keyword[:3]), []).append((keyword, tuple(names)))
     return {k: tuple(v) for k, v in by_trigram.items()}, tuple(short)
 
 
@@ -317,7 +349,9 @@ def _possible_alarms(lower: str) -> frozenset[str]:
     """
     by_trigram, short = _keyword_index()
     found: set[str] = set()
-    for gram in {lower[i : i + 3] for i in range(len(lower) - 2)} & by_trigram.keys():
+    # The text's trigrams as tuples of characters: zip builds them in C, about a third faster
+    # than slicing in a comprehension.
+    for gram in by_trigram.keys() & set(zip(lower, lower[1:], lower[2:], strict=False)):
         for keyword, names in by_trigram[gram]:
             if keyword in lower:
                 found.update(names)
@@ -1253,7 +1287,8 @@ def screen(p: Presentation, *, guarded: bool = True) -> Screen:
     urgency = max((r.urgency for r in reasons), key=URGENCY_ORDER.__getitem__, default="none")
     reasons.sort(key=lambda r: -URGENCY_ORDER[r.urgency])
 
-    triggers: dict[str, str] = {code: "" for code in f.yes if code in PRECAUTIONS}
+    # In the table's order, not the answers' set order (which changes from one process to the next).
+    triggers: dict[str, str] = {code: "" for code in PRECAUTIONS if code in f.yes}
     for name, code in PRECAUTION_WORDS.items():
         found = f.said(name)
         if found and code not in triggers:
