@@ -341,6 +341,11 @@ def _keyword_index() -> tuple[
     return {k: tuple(v) for k, v in by_trigram.items()}, tuple(short)
 
 
+@cache
+def _trigram_keys() -> frozenset[tuple[str, ...]]:
+    return frozenset(_keyword_index()[0])
+
+
 def _possible_alarms(lower: str) -> frozenset[str]:
     """The alarms with at least one keyword in the (lowercased) text.
 
@@ -349,9 +354,10 @@ def _possible_alarms(lower: str) -> frozenset[str]:
     """
     by_trigram, short = _keyword_index()
     found: set[str] = set()
-    # The text's trigrams as tuples of characters: zip builds them in C, about a third faster
-    # than slicing in a comprehension.
-    for gram in by_trigram.keys() & set(zip(lower, lower[1:], lower[2:], strict=False)):
+    # The text's trigrams as tuples of characters, built by zip in C and fed straight to the
+    # keyword trigrams' frozenset (no set of the text's trigrams is built): less than half the
+    # cost of slicing them in a comprehension.
+    for gram in _trigram_keys().intersection(zip(lower, lower[1:], lower[2:], strict=False)):
         for keyword, names in by_trigram[gram]:
             if keyword in lower:
                 found.update(names)
