@@ -199,10 +199,15 @@ regions_all = [r.code for r in vocab.regions().values()]
 def test_skipping_dominated_patterns_on_one_sided_drawings_changes_nothing(
     pain: list[tuple[str, str, int | None]],
 ) -> None:
-    """The shortcut of ``rank.dominated`` against scoring every pattern, on one-sided drawings."""
+    """The shortcuts of ``compile_atlas`` (``dominated``, trigger points that only touch the drawing)
+    against scoring every pattern, on one-sided drawings."""
     full = Engine.from_atlas(load_atlas())
+    # and no trigger point's pattern left out of the postings of the patterns that only touch a zone
+    full.near = [
+        tuple(pi for pi, pattern in enumerate(full.patterns) if pattern.adjacent >> i & 1)
+        for i in range(len(full.region_sides))
+    ]
     full.one_sided = {side: {"direct": full.direct, "near": full.near} for side in ("right", "left")}
-    full.whole_of = list(range(len(full.patterns)))  # and no trigger point pattern skipped either
     side = pain[0][1]
     drawing = []
     for region, _, intensity in pain:

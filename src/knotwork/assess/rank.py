@@ -45,7 +45,12 @@ SPILLOVER_FIT = 0.4
 TEXT_SHARE = 1 / 3
 PREVALENCE_SHARE = 0.1  # the prior moves a score at most a tenth of the way to 1
 MIN_CANDIDATES, MAX_CANDIDATES = 10, 15
-SNAPSHOT_VERSION = 5
+SNAPSHOT_VERSION = 6
+_new_tuple = tuple.__new__
+
+RegionSides = tuple[tuple[str, str], ...]
+# Per drawing: a mask of painful region-sides -> its region-sides and their labels in a sentence.
+Splits = dict[int, tuple[RegionSides, str]]
 
 
 class MuscleRef(NamedTuple):
@@ -139,18 +144,29 @@ def compile_atlas(atlas: Atlas) -> dict[str, Any]:
                 low = bits & -bits
                 postings[low.bit_length() - 1].append(pi)
                 bits ^= low
+    # A trigger point's pattern that only touches the drawing never beats its muscle's whole
+    # pattern on the same side, which is then scored too: its zones and neighbours contain the
+    # trigger point's, so it is in the postings of every region-side the trigger point's pattern
+    # touches, and it touches the drawing at least as much. The postings of the patterns scored by
+    # adjacency alone ("near") leave such trigger points out, unless the whole pattern itself is
+    # left out (one-sided drawings, ``dominated``).
+    whole_at = {(mi, side): pi for pi, (mi, side, slug, *_rest) in enumerate(patterns) if slug is None}
+    whole_of = [whole_at[(mi, side)] for mi, side, *_rest in patterns]
     one_sided = {}
     for side in ("right", "left"):
         skip = dominated(patterns, region_sides, side)
         one_sided[side] = {
             "direct": [tuple(p for p in postings if p not in skip) for postings in direct],
-            "near": [tuple(p for p in postings if p not in skip) for postings in touching],
+            "near": [
+                tuple(p for p in postings if p not in skip and (whole_of[p] == p or whole_of[p] in skip))
+                for postings in touching
+            ],
         }
     return {
         "version": SNAPSHOT_VERSION,
         "region_sides": region_sides,
         "direct": [tuple(p) for p in direct],
-        "near": [tuple(p) for p in touching],
+        "near": [tuple(p for p in postings if whole_of[p] == p) for postings in touching],
         "one_sided": one_sided,
         "muscles": [
             (m.id, m.name, sorted({regions[z.region].group for tp in m.trigger_points for z in tp.zones}))
@@ -219,14 +235,15 @@ class Engine:
         self.index = {rs: i for i, rs in enumerate(self.region_sides)}
         self.muscles = [MuscleRef(id=i, name=n, groups=frozenset(g)) for i, n, g in data["muscles"]]
         self.patterns = [Pattern(*row) for row in data["patterns"]]
-        # For each region-side, the patterns whose zones cover it (direct) or touch it (near):
+        # For each region-side, the patterns whose zones cover it (direct) or touch it (near, without
+        # the trigger points' patterns that never beat their whole muscle's there: ``compile_atlas``):
         # a drawing only needs the patterns its regions reach.
         self.direct: list[tuple[int, ...]] = data["direct"]
         self.near: list[tuple[int, ...]] = data["near"]
         # The same postings without the patterns a one-sided drawing never needs (``dominated``).
         self.one_sided: dict[str, dict[str, list[tuple[int, ...]]]] = data["one_sided"]
-        self.text = TextIndex(data["text"])
         self.muscle_index = {m.id: mi for mi, m in enumerate(self.muscles)}
+        self.text = TextIndex(data["text"], self.muscle_index)
         # For explanations: "temple (right)" (lower case, inside a sentence).
         self.labels = [vocab.region_side_label(r, s).lower() for r, s in self.region_sides]
         regions = vocab.regions()
@@ -234,11 +251,8 @@ class Engine:
         self.prevalence: list[tuple[frozenset[str], int, dict[int, float]]] = [
             (frozenset(groups), n, found) for groups, n, found in data["prevalence"]
         ]
-        # Whole-muscle patterns, for the set cover; and for each pattern, its muscle's whole pattern
-        # on the same side.
+        # Whole-muscle patterns, for the set cover.
         self.whole = frozenset(pi for pi, pattern in enumerate(self.patterns) if pattern.trigger_point is None)
-        whole_at = {(pattern.muscle, pattern.side): pi for pi, pattern in enumerate(self.patterns) if pi in self.whole}
-        self.whole_of = [whole_at[(pattern.muscle, pattern.side)] for pattern in self.patterns]
 
     @classmethod
     def from_atlas(cls, atlas: Atlas) -> Engine:
@@ -288,11 +302,7 @@ class Engine:
         # Patterns that only touch the drawing (no painful region in a zone): fit 0, coverage by
         # adjacency alone. Cheap to score; they fill the list when few muscles match directly.
         floor = 0.1**0.3
-        # A trigger point's pattern that only touches the drawing never beats its muscle's whole
-        # pattern on the same side, which is then scored too (its zones and neighbours contain the
-        # trigger point's, and it touches the drawing at least as much): skip it.
-        whole_of, active = self.whole_of, touched | nearby
-        for pi in sorted(pi for pi in nearby - touched if whole_of[pi] == pi or whole_of[pi] not in active):
+        for pi in sorted(nearby - touched):
             pattern = patterns[pi]
             adj = pattern[5]
             if single_bucket:
@@ -338,15 +348,13 @@ class Engine:
         # then the contract's muscle order; the index is unique, so nothing further is compared.
         ranked: list[tuple[int, int, float, float, float, Pattern | None]] = []
         for mi, (base, _, found) in best.items():
-            hit = text_scores.get(self.muscles[mi].id)
+            hit = text_scores.get(mi)
             text = hit[0] if hit is not None else 0.0
             final = base + (1 - base) * TEXT_SHARE * text
             if mi in prior:
                 final += (1 - final) * PREVALENCE_SHARE * prior[mi] / 100
             ranked.append((-int(final * 1e9 + 0.5), mi, final, base, text, found))
-        muscle_index = self.muscle_index
-        for muscle_id, (text, _) in text_scores.items():
-            mi = muscle_index[muscle_id]
+        for mi, (text, _) in text_scores.items():
             if text and mi not in best:
                 final = TEXT_SHARE * text * 0.5
                 if mi in prior:
@@ -370,22 +378,29 @@ class Engine:
                 if mi not in seen:
                     ranked.append((0, mi, 0.0, 0.0, 0.0, None))
         count = len(weights)
-        memo: dict[int, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {0: ((), ())}
+        memo: Splits = {0: ((), "")}
         out = []
         for _, mi, final, base, text, chosen in ranked[: max(limit, MIN_CANDIDATES)]:
-            candidate = self._candidate(
-                mi, final, base, text, chosen, painful, count, text_scores.get(self.muscles[mi].id), prior.get(mi), memo
+            out.append(
+                self._candidate(
+                    mi,
+                    final,
+                    base,
+                    text,
+                    chosen,
+                    leaning,
+                    painful,
+                    count,
+                    text_scores.get(mi),
+                    prior.get(mi),
+                    memo,
+                )
             )
-            if chosen is None:
-                candidate = candidate._replace(side=leaning)
-            out.append(candidate)
         return out
 
-    def _split(
-        self, mask: int, memo: dict[int, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]]
-    ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-        """The region-sides of a mask, in the map's order, with their labels (memoised per drawing:
-        the candidates of one drawing share most of their matches)."""
+    def _split(self, mask: int, memo: Splits) -> tuple[RegionSides, str]:
+        """The region-sides of a mask, in the map's order, with their labels joined for a sentence
+        (memoised per drawing: the candidates of one drawing share most of their matches)."""
         found = memo.get(mask)
         if found is None:
             names = []
@@ -397,7 +412,7 @@ class Engine:
                 names.append(self.region_sides[i])
                 labels.append(self.labels[i])
                 bits ^= low
-            found = memo[mask] = (tuple(names), tuple(labels))
+            found = memo[mask] = (tuple(names), _join(labels))
         return found
 
     def _candidate(
@@ -407,54 +422,69 @@ class Engine:
         base: float,
         text: float,
         pattern: Pattern | None,
+        side: str,
         painful: int,
         count: int,
         text_hit: tuple[float, tuple[str, ...]] | None,
         prevalence: float | None,
-        memo: dict[int, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]],
+        memo: Splits,
     ) -> Candidate:
+        """The candidate for muscle ``mi`` with its best pattern (``None``: no pattern reaches the
+        drawing, and ``side`` is the side the drawing leans to)."""
         m = self.muscles[mi]
         matches = text_hit[1] if text_hit else ()
         if pattern is None:
-            # Positional arguments: a named tuple built from keywords costs four times as much.
-            return Candidate(
-                m,  # muscle
-                "right",  # side
-                round4(min(1.0, final)),  # score
-                round4(base),  # pattern_score
-                round4(text),  # text_score
-                None,  # trigger_point
-                (),  # essential
-                (),  # spillover
-                (),  # adjacent
-                self._split(painful, memo)[0],  # unexplained
-                0,  # zones_not_hurting
-                matches,  # text_matches
-                explain((), (), (), count, 0, matches, prevalence),  # explanation
-                prevalence,
+            unexplained = memo.get(painful) or self._split(painful, memo)
+            # tuple.__new__ is what a named tuple's own __new__ calls, without its Python frame.
+            return _new_tuple(
+                Candidate,
+                (
+                    m,  # muscle
+                    side,  # side
+                    round4(min(1.0, final)),  # score
+                    round4(base),  # pattern_score
+                    round4(text),  # text_score
+                    None,  # trigger_point
+                    (),  # essential
+                    (),  # spillover
+                    (),  # adjacent
+                    unexplained[0],  # unexplained
+                    0,  # zones_not_hurting
+                    matches,  # text_matches
+                    explain("", "", "", 0, count, 0, matches, prevalence),  # explanation
+                    prevalence,
+                ),
             )
         ess_mask, spill_mask, adj_mask = pattern[3], pattern[4], pattern[5]
         # The zones are disjoint (spillover excludes essential, adjacent excludes both).
-        ess, ess_labels = self._split(painful & ess_mask, memo)
-        spill, spill_labels = self._split(painful & spill_mask, memo)
-        adj, adj_labels = self._split(painful & adj_mask, memo)
-        unexplained = self._split(painful & ~(ess_mask | spill_mask | adj_mask), memo)[0]
+        mask = painful & ess_mask
+        ess = memo.get(mask) or self._split(mask, memo)
+        mask = painful & spill_mask
+        spill = memo.get(mask) or self._split(mask, memo)
+        mask = painful & adj_mask
+        adj = memo.get(mask) or self._split(mask, memo)
+        mask = painful & ~(ess_mask | spill_mask | adj_mask)
+        unexplained = memo.get(mask) or self._split(mask, memo)
         not_hurting = (ess_mask & ~painful).bit_count()
-        return Candidate(
-            m,  # muscle
-            pattern[1],  # side
-            round4(min(1.0, final)),  # score
-            round4(base),  # pattern_score
-            round4(text),  # text_score
-            pattern[2],  # trigger_point
-            ess,  # essential
-            spill,  # spillover
-            adj,  # adjacent
-            unexplained,  # unexplained
-            not_hurting,  # zones_not_hurting
-            matches,  # text_matches
-            explain(ess_labels, spill_labels, adj_labels, count, not_hurting, matches, prevalence),
-            prevalence,
+        explained = len(ess[0]) + len(spill[0])
+        return _new_tuple(
+            Candidate,
+            (
+                m,  # muscle
+                pattern[1],  # side
+                round4(min(1.0, final)),  # score
+                round4(base),  # pattern_score
+                round4(text),  # text_score
+                pattern[2],  # trigger_point
+                ess[0],  # essential
+                spill[0],  # spillover
+                adj[0],  # adjacent
+                unexplained[0],  # unexplained
+                not_hurting,  # zones_not_hurting
+                matches,  # text_matches
+                explain(ess[1], spill[1], adj[1], explained, count, not_hurting, matches, prevalence),
+                prevalence,
+            ),
         )
 
     def prior(self, groups: set[str]) -> dict[int, float]:
@@ -518,7 +548,7 @@ class Engine:
                 c
                 if c is not None and c.side == pattern.side
                 else self._candidate(
-                    pattern.muscle, 0.0, 0.0, 0.0, pattern, painful, len(bits), None, None, {0: ((), ())}
+                    pattern.muscle, 0.0, 0.0, 0.0, pattern, pattern.side, painful, len(bits), None, None, {0: ((), "")}
                 )
             )
         return [result]
@@ -549,30 +579,33 @@ def keep(
 
 
 def _join(items: Sequence[str]) -> str:
+    if not items:
+        return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def explain(
-    ess: Sequence[str],
-    spill: Sequence[str],
-    adj: Sequence[str],
+    ess: str,
+    spill: str,
+    adj: str,
+    explained: int,
     painful_count: int,
     not_hurting: int,
     text_matches: tuple[str, ...],
     prevalence: float | None = None,
 ) -> str:
-    """A sentence a therapist can check against the drawing (from the labels of the painful
-    region-sides in the pattern's essential zones, spillover zones and next to them)."""
+    """A sentence a therapist can check against the drawing, from the labels (joined, "" for
+    none) of the painful region-sides in the pattern's essential zones, spillover zones and next
+    to them, and how many of the painful region-sides the zones explain."""
     parts = []
     if ess:
-        parts.append(f"refers to {_join(ess)}")
+        parts.append(f"refers to {ess}")
     if spill:
-        parts.append(f"{'spills over to' if ess else 'refers (spillover) to'} {_join(spill)}")
+        parts.append(f"{'spills over to' if ess else 'refers (spillover) to'} {spill}")
     if ess or spill:
-        explained = len(ess) + len(spill)
         parts.append(f"matches {explained} of {painful_count} painful region{'s' if painful_count != 1 else ''}")
     if adj:
-        parts.append(f"next to {_join(adj)}")
+        parts.append(f"next to {adj}")
     if not_hurting:
         parts.append(f"{not_hurting} essential zone{'s' if not_hurting != 1 else ''} not marked")
     if text_matches:
