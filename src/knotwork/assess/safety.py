@@ -510,12 +510,18 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "emergency",
         lambda f: either(
             answer(f, "chest-pain-exertion"),
-            both(
-                answer(f, "breathless-sweating-nausea"), region_hit(f, CARDIAC_AREA, "chest, jaw, arm or shoulder pain")
-            ),
-            both(words(f, "sweating"), region_hit(f, CARDIAC_AREA, "chest, jaw, arm or shoulder pain")),
-            both(words(f, "exertion"), region_hit(f, CHEST, "chest pain")),
-            both(words(f, "moving-chest-pain"), region_hit(f, CARDIAC_AREA, "chest or shoulder pain")),
+            # (the rest all need pain in the cardiac area: looked at first, the words only then)
+            either(
+                both(
+                    answer(f, "breathless-sweating-nausea"),
+                    region_hit(f, CARDIAC_AREA, "chest, jaw, arm or shoulder pain"),
+                ),
+                both(words(f, "sweating"), region_hit(f, CARDIAC_AREA, "chest, jaw, arm or shoulder pain")),
+                both(words(f, "exertion"), region_hit(f, CHEST, "chest pain")),
+                both(words(f, "moving-chest-pain"), region_hit(f, CARDIAC_AREA, "chest or shoulder pain")),
+            )
+            if f.hurts(CARDIAC_AREA)
+            else [],
         ),
         "Possible cardiac pain: chest, jaw, arm or shoulder pain with exertion, breathlessness, sweating or nausea. "
         "Call 999 if it is happening now, otherwise same-day medical assessment. Relief from trigger point "
@@ -547,7 +553,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         lambda f: either(
             answer(f, "sudden-severe-headache"),
             words(f, "thunderclap"),
-            both(words(f, "sudden-onset"), region_hit(f, HEADACHE, "headache")),
+            both(words(f, "sudden-onset"), region_hit(f, HEADACHE, "headache")) if f.hurts(HEADACHE) else [],
         ),
         "Sudden, severe (thunderclap) or abrupt-onset headache: possible bleeding in or around the brain or an "
         "arterial dissection. Call 999 / A&E now.",
@@ -621,7 +627,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "urgent",
         lambda f: (
             []
-            if f.age is not None and f.age < 30
+            if (f.age is not None and f.age < 30) or not f.hurts(ANGINA_AREA)
             else both(region_hit(f, ANGINA_AREA, "neck, jaw, shoulder or arm pain"), exertional(f))
         ),
         "Neck, jaw, shoulder, arm or upper back pain brought on or made worse by walking, running, climbing or "
@@ -634,7 +640,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "urgent",
         lambda f: (
             []
-            if words(f, "chronic")
+            if not (f.over_50 and f.hurts(JAW_OR_TEETH)) or words(f, "chronic")  # the cheap tests first
             else both(age_hit(f), region_hit(f, JAW_OR_TEETH, "jaw or tooth pain"), headache(f))
         ),
         "Over 50 with jaw or tooth pain and a headache that is not long-standing: giant cell arteritis must be "
@@ -692,7 +698,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "night-pain-over-50",
         "urgent",
-        lambda f: both(age_hit(f), either(answer(f, "night-pain"), words(f, "night-pain"))),
+        lambda f: [] if not f.over_50 else both(age_hit(f), either(answer(f, "night-pain"), words(f, "night-pain"))),
         "Over 50 with pain at night that rest does not ease: possible serious disease (cancer, infection). "
         "Urgent medical review before treatment.",
         ("nice-ng12", "ifompt-spine-2020"),
@@ -768,10 +774,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "persistent-arm-or-leg-nerve-symptoms-over-50",
         "urgent",
-        lambda f: both(
-            age_hit(f),
-            words(f, "limb-neuro"),
-            either(answer(f, "not-improving"), words(f, "worsening")),
+        lambda f: (
+            []
+            if not f.over_50
+            else both(
+                age_hit(f),
+                words(f, "limb-neuro"),
+                either(answer(f, "not-improving"), words(f, "worsening")),
+            )
         ),
         "Over 50 with numbness or tingling in an arm or leg that is not getting better: nerve root, plexus "
         "or spinal cord compression, including an apical lung (Pancoast) tumour with shoulder and arm pain, must "
@@ -781,15 +791,19 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "calf-pain-with-clot-risk",
         "urgent",
-        lambda f: both(
-            region_hit(f, CALF, "calf pain"),
-            either(
-                answer(f, "long-immobility"),
-                answer(f, "recent-surgery"),
-                answer(f, "pregnant"),
-                words(f, "long-travel"),
-                words(f, "clot-risk"),
-            ),
+        lambda f: (
+            []
+            if not f.hurts(CALF)
+            else both(
+                region_hit(f, CALF, "calf pain"),
+                either(
+                    answer(f, "long-immobility"),
+                    answer(f, "recent-surgery"),
+                    answer(f, "pregnant"),
+                    words(f, "long-travel"),
+                    words(f, "clot-risk"),
+                ),
+            )
         ),
         "Calf pain with a risk factor for a clot (immobility, long travel, surgery, pregnancy or a recent "
         "pregnancy, hormonal treatment, a previous clot): a deep vein thrombosis must be excluded the same day "
@@ -801,7 +815,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "urgent",
         lambda f: (
             []
-            if words(f, "chronic")
+            if not (f.over_50 and f.hurts(SPINE | NECK)) or words(f, "chronic")
             else both(
                 age_hit(f),
                 region_hit(f, SPINE | NECK, "spinal or neck pain"),
@@ -815,16 +829,20 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "new-thoracic-pain-over-50",
         "urgent",
-        lambda f: both(
-            age_hit(f),
-            region_hit(f, THORACIC, "pain in the middle of the back"),
-            either(
-                words(f, "new-pain"),
-                words(f, "worsening"),
-                # Long-standing pain that has simply not gone is not a change: the red flag is new
-                # or worsening thoracic pain.
-                [] if words(f, "chronic") else either(words(f, "no-better"), answer(f, "not-improving")),
-            ),
+        lambda f: (
+            []
+            if not (f.over_50 and f.hurts(THORACIC))
+            else both(
+                age_hit(f),
+                region_hit(f, THORACIC, "pain in the middle of the back"),
+                either(
+                    words(f, "new-pain"),
+                    words(f, "worsening"),
+                    # Long-standing pain that has simply not gone is not a change: the red flag is new
+                    # or worsening thoracic pain.
+                    [] if words(f, "chronic") else either(words(f, "no-better"), answer(f, "not-improving")),
+                ),
+            )
         ),
         "Over 50 with new, worsening or unrelenting pain in the middle of the back: thoracic pain is a red flag "
         "for spinal infection, cancer and aortic disease. Urgent medical review before treatment.",
@@ -908,11 +926,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "possible-axial-spondyloarthritis",
         "routine",
-        lambda f: both(
-            [("age", f"aged {f.age}")] if f.age is not None and f.age < 45 else [],
-            region_hit(f, LOW_BACK_OR_BUTTOCK, "low back or buttock pain"),
-            either(answer(f, "not-improving"), words(f, "chronic"), words(f, "no-better")),
-            spondyloarthritis_features(f),
+        lambda f: (
+            []
+            if f.age is None or f.age >= 45 or not f.hurts(LOW_BACK_OR_BUTTOCK)
+            else both(
+                [("age", f"aged {f.age}")] if f.age is not None and f.age < 45 else [],
+                region_hit(f, LOW_BACK_OR_BUTTOCK, "low back or buttock pain"),
+                either(answer(f, "not-improving"), words(f, "chronic"), words(f, "no-better")),
+                spondyloarthritis_features(f),
+            )
         ),
         "Persistent low back or buttock pain that began before 45, with three features of inflammatory back pain: "
         "axial spondyloarthritis (ankylosing spondylitis) is often missed for years. A doctor should check the "
@@ -987,7 +1009,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "new-headache-over-50",
         "routine",
-        lambda f: [] if words(f, "chronic") else both(age_hit(f), headache(f)),
+        lambda f: [] if not f.over_50 or words(f, "chronic") else both(age_hit(f), headache(f)),
         "Headache in someone over 50, not described as long-standing: a new or changed headache at this age "
         "needs a doctor's review (giant cell arteritis and other secondary causes).",
         ("snnoop10-2019", "bsr-gca-2020"),
