@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from knotwork import vocab
 from knotwork.assess.presentation import Presentation
-from knotwork.assess.text import TextIndex, round4
+from knotwork.assess.text import TextIndex
 
 if TYPE_CHECKING:
     from knotwork.atlas.model import Atlas
@@ -284,7 +284,7 @@ class Engine:
         # With one intensity everywhere, coverage is a plain count over the painful set.
         single_bucket = len(bucket_list) == 1
         total_weight = float(len(weights)) if single_bucket else sum(weights.values())
-        text_scores = self.text.scores(p)
+        text_scores, text_matches = self.text.scores(p)
 
         if lefts and not rights:
             direct, near = self.one_sided["left"]["direct"], self.one_sided["left"]["near"]
@@ -348,13 +348,12 @@ class Engine:
         # then the contract's muscle order; the index is unique, so nothing further is compared.
         ranked: list[tuple[int, int, float, float, float, Pattern | None]] = []
         for mi, (base, _, found) in best.items():
-            hit = text_scores.get(mi)
-            text = hit[0] if hit is not None else 0.0
+            text = text_scores.get(mi, 0.0)
             final = base + (1 - base) * TEXT_SHARE * text
             if mi in prior:
                 final += (1 - final) * PREVALENCE_SHARE * prior[mi] / 100
             ranked.append((-int(final * 1e9 + 0.5), mi, final, base, text, found))
-        for mi, (text, _) in text_scores.items():
+        for mi, text in text_scores.items():
             if text and mi not in best:
                 final = TEXT_SHARE * text * 0.5
                 if mi in prior:
@@ -391,7 +390,7 @@ class Engine:
                     leaning,
                     painful,
                     count,
-                    text_scores.get(mi),
+                    text_matches.get(mi, ()),
                     prior.get(mi),
                     memo,
                 )
@@ -425,14 +424,17 @@ class Engine:
         side: str,
         painful: int,
         count: int,
-        text_hit: tuple[float, tuple[str, ...]] | None,
+        matches: tuple[str, ...],
         prevalence: float | None,
         memo: Splits,
     ) -> Candidate:
         """The candidate for muscle ``mi`` with its best pattern (``None``: no pattern reaches the
         drawing, and ``side`` is the side the drawing leans to)."""
         m = self.muscles[mi]
-        matches = text_hit[1] if text_hit else ()
+        # round4(min(1.0, final)), round4(base) and round4(text), written out: the same operations.
+        score = int((final if final < 1.0 else 1.0) * 10000.0 + 0.5) / 10000.0
+        base = int(base * 10000.0 + 0.5) / 10000.0
+        text = int(text * 10000.0 + 0.5) / 10000.0
         if pattern is None:
             unexplained = memo.get(painful) or self._split(painful, memo)
             # tuple.__new__ is what a named tuple's own __new__ calls, without its Python frame.
@@ -441,9 +443,9 @@ class Engine:
                 (
                     m,  # muscle
                     side,  # side
-                    round4(min(1.0, final)),  # score
-                    round4(base),  # pattern_score
-                    round4(text),  # text_score
+                    score,
+                    base,  # pattern_score
+                    text,  # text_score
                     None,  # trigger_point
                     (),  # essential
                     (),  # spillover
@@ -472,9 +474,9 @@ class Engine:
             (
                 m,  # muscle
                 pattern[1],  # side
-                round4(min(1.0, final)),  # score
-                round4(base),  # pattern_score
-                round4(text),  # text_score
+                score,
+                base,  # pattern_score
+                text,  # text_score
                 pattern[2],  # trigger_point
                 ess[0],  # essential
                 spill[0],  # spillover
@@ -548,7 +550,7 @@ class Engine:
                 c
                 if c is not None and c.side == pattern.side
                 else self._candidate(
-                    pattern.muscle, 0.0, 0.0, 0.0, pattern, pattern.side, painful, len(bits), None, None, {0: ((), "")}
+                    pattern.muscle, 0.0, 0.0, 0.0, pattern, pattern.side, painful, len(bits), (), None, {0: ((), "")}
                 )
             )
         return [result]

@@ -126,8 +126,8 @@ DISTINCTIVE = 1.5  # idf: words found in fewer than about a fifth of the muscles
 
 
 def round4(x: float) -> float:
-    """``x`` (>= 0) to four decimals, half up: three times as fast as ``round(x, 4)``, which the
-    assessment calls some sixty times per drawing."""
+    """``x`` (>= 0) to four decimals, half up: three times as fast as ``round(x, 4)``. The hot
+    loops of the ranking write it out in place (the same operations, so the same result)."""
     return int(x * 10000.0 + 0.5) / 10000.0
 
 
@@ -250,8 +250,8 @@ class TextIndex:
                 out.add(s)
         return out
 
-    def scores(self, p: Presentation) -> dict[int, tuple[float, tuple[str, ...]]]:
-        """muscle index -> (score in [0, 1], the complaints or words that matched)."""
+    def scores(self, p: Presentation) -> tuple[dict[int, float], dict[int, tuple[str, ...]]]:
+        """muscle index -> score in [0, 1]; and muscle index -> the complaints that matched."""
         said = self.said(" ".join([p.history or "", *p.aggravating, *p.relieving]))
         matched: dict[int, list[str]] = {}
         weight: dict[int, float] = {}
@@ -267,18 +267,19 @@ class TextIndex:
                 idf, muscles = found
                 for mi in muscles:
                     weight[mi] = weight.get(mi, 0.0) + idf
-        out: dict[int, tuple[float, tuple[str, ...]]] = {}
+        score: dict[int, float] = {}
         scale = 1 / (2 * self.max_idf)
         for mi, total in weight.items():
-            if mi not in matched:
-                # Activity words alone: at most ACTIVITY_WEIGHT. The score is
-                # round4(ACTIVITY_WEIGHT * min(1.0, x)) written out (the same operations, the same
-                # result): two calls fewer for each of the twenty-odd muscles a history reaches.
-                x = total * scale
-                out[mi] = (int(ACTIVITY_WEIGHT * (x if x < 1.0 else 1.0) * 10000.0 + 0.5) / 10000.0, ())
+            # Activity words alone: at most ACTIVITY_WEIGHT. The score is
+            # round4(ACTIVITY_WEIGHT * min(1.0, x)) written out (the same operations, the same
+            # result): two calls fewer for each of the twenty-odd muscles a history reaches.
+            x = total * scale
+            score[mi] = int(ACTIVITY_WEIGHT * (x if x < 1.0 else 1.0) * 10000.0 + 0.5) / 10000.0
+        complaints_named: dict[int, tuple[str, ...]] = {}
         order = self.mimic_names  # the atlas's order, so that listed complaints come out in it
         for mi, names in matched.items():
             names = [n for n in order[mi] if n in names]
             activity_score = min(1.0, weight.get(mi, 0.0) * scale)
-            out[mi] = (round4(MIMIC_WEIGHT + ACTIVITY_WEIGHT * activity_score), tuple(names[:2]))
-        return out
+            score[mi] = round4(MIMIC_WEIGHT + ACTIVITY_WEIGHT * activity_score)
+            complaints_named[mi] = tuple(names[:2])
+        return score, complaints_named
