@@ -23,6 +23,7 @@ CASE_FILES = (
     "cases-holdout2.jsonl",
     "cases-holdout3.jsonl",
     "cases-holdout4.jsonl",
+    "cases-holdout5.jsonl",
 )
 KNOWN_MISSES = {
     "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "
@@ -50,6 +51,12 @@ KNOWN_MISSES = {
     "around' and a weak arm are too common in shoulder pain for a rule",
     "h4-029": "peripheral arterial disease told as three months of low back and calf pain in a runner of 65, "
     "without saying that walking brings the calf pain on and rest eases it",
+    "h5-017": "cervical myelopathy at 79 told only as eight weeks of neck pain: older age is a studied red flag "
+    "for back pain (fracture), not for neck pain, and nothing else in the intake points to the cord",
+    "h5-018": "clots in the veins of the arm told as twelve days of neck pain after a two-hour flight in a fit "
+    "soldier: a flight is a clot risk for the legs, and no rule reads neck pain after travel as a clot",
+    "h5-024": "a sacral stress fracture told as low back and buttock pain two days after a caesarean section: "
+    "new pain after childbirth is common, and no rule sends it to a doctor without other signs",
     "h2-028": "a perianal abscess told as pain in and around the back passage, no fever: pain there alone "
     "does not justify an urgent referral; an examination does",
 }

@@ -183,6 +183,17 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
         presentation([("groin", "right")], age=40, history="Since the fall yesterday I cannot put weight on the leg."),
         "urgent",
     ),
+    (
+        "loin-pain-after-kidney-stones",
+        presentation([("flank", "left")], age=45, history="Pain in my side; I passed a kidney stone two years ago."),
+        "urgent",
+    ),
+    ("new-back-pain-at-70-or-over", presentation([("low-back", "bilateral")], age=76), "routine"),
+    (
+        "period-related-pain",
+        presentation([("buttock-lower", "left"), ("calf", "left")], age=34, history="It flares with my periods."),
+        "routine",
+    ),
 ]
 
 
@@ -620,3 +631,79 @@ def test_combined_precautions_read_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3", "4")
     }
     assert len(outputs) == 1, outputs
+
+
+# Third session, after holdout 5 ----------------------------------------------------------------
+
+
+def test_kidney_stone_history_counts_only_with_back_loin_or_groin_pain_that_is_not_long_standing() -> None:
+    stone = "I passed a kidney stone a few years ago."
+    assert "loin-pain-after-kidney-stones" not in rules(presentation([("shoulder-side", "left")], history=stone))
+    old = presentation([("flank", "left")], age=45, history="Back pain for many years. " + stone)
+    assert "loin-pain-after-kidney-stones" not in rules(old)
+
+
+def test_new_back_pain_at_70_but_not_neck_pain_or_long_standing_back_pain() -> None:
+    assert "new-back-pain-at-70-or-over" not in rules(presentation([("low-back", "left")], age=69))
+    assert "new-back-pain-at-70-or-over" not in rules(presentation([("neck-back-upper", "left")], age=79))
+    chronic = presentation([("low-back", "left")], age=75, history="Low back pain for twenty years.")
+    assert "new-back-pain-at-70-or-over" not in rules(chronic)
+
+
+def test_period_related_pain_away_from_the_abdomen_and_not_for_men() -> None:
+    history = "Painful periods, and pain during intercourse."
+    assert "period-related-pain" in rules(presentation([("low-back", "left")], age=30, sex="F", history=history))
+    assert "period-related-pain" not in rules(presentation([("abdomen-lower", "bilateral")], age=30, history=history))
+    assert "period-related-pain" not in rules(presentation([("low-back", "left")], age=30, sex="M", history=history))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        presentation(
+            [("calf", "left")], age=74, history="My leg hurts after standing or walking for about five minutes."
+        ),
+        presentation([("thigh-back", "right")], age=66, aggravating=["walking for 10 minutes"]),
+    ],
+)
+def test_leg_pain_after_minutes_of_walking_or_standing_is_checked(data: dict[str, Any]) -> None:
+    assert "exertional-leg-pain" in rules(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        presentation([("hip-side", "left")], age=78, aggravating=["walking more than five minutes"]),
+        presentation([("calf", "left")], age=60, history="I walk for 30 minutes a day and my calf is tight."),
+    ],
+)
+def test_side_of_hip_pain_on_walking_or_a_daily_walk_is_not_claudication(data: dict[str, Any]) -> None:
+    assert "exertional-leg-pain" not in rules(data)
+
+
+def test_pain_that_stays_after_rest_is_non_mechanical() -> None:
+    data = presentation([("mid-back", "right")], age=45, history="Now it stays even after hours of rest.")
+    assert "non-mechanical-spinal-pain" in rules(data)
+
+
+def test_thoracic_pain_over_50_with_upper_abdominal_pain_is_urgent() -> None:
+    data = presentation([("upper-thoracic-spine", "midline"), ("abdomen-upper", "right")], age=60)
+    assert "new-thoracic-pain-over-50" in rules(data)
+    assert "new-thoracic-pain-over-50" not in rules({**data, "age": 45})
+
+
+def test_fever_with_leg_pain_that_keeps_getting_worse_is_an_emergency() -> None:
+    data = presentation([("thigh-back", "right")], age=21, history="The pain keeps getting worse and I have a fever.")
+    assert "possible-infection" in rules(data)
+
+
+def test_tiredness_or_weight_gain_is_a_warning_sign_when_care_is_not_helping() -> None:
+    data = presentation([("low-back", "bilateral")], age=38, screening={"not-improving": True})
+    assert "not-improving-with-warning-signs" not in rules(data)
+    tired = {**data, "history": "I have put on weight and feel tired all the time."}
+    assert "not-improving-with-warning-signs" in rules(tired)
+
+
+def test_a_flight_of_some_hours_is_long_travel() -> None:
+    data = presentation([("calf", "left")], age=40, history="It started after a two-hour plane flight.")
+    assert "calf-pain-with-clot-risk" in rules(data)

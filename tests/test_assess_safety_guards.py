@@ -82,9 +82,21 @@ SAMPLES: dict[str, str] = {
     "headache": "headaches",
     "exertional-pain": "worse when I run",
     "cannot-bear-weight": "I can't walk",
+    "kidney-stone": "I passed a kidney stone",
+    "systemic": "I feel tired",
+    "period-related": "worse with my periods",
+    "walking-tolerance": "pain after walking for five minutes",
 }
 OTHER_WORDS = ["no", "not", "and", "but", "lying on that side at night", "for three years", "."]
-AGGRAVATING = ["running", "walking uphill", "lifting", "sitting", "climbing stairs", "cycling"]
+AGGRAVATING = [
+    "running",
+    "walking uphill",
+    "lifting",
+    "sitting",
+    "climbing stairs",
+    "cycling",
+    "walking for 10 minutes",
+]
 RELIEVING = ["rest", "exercise", "ibuprofen", "heat"]
 
 REGIONS = sorted(vocab.regions().values(), key=lambda r: r.code)
@@ -119,9 +131,12 @@ def presentations(draw: st.DrawFn) -> dict[str, Any]:
         "aggravating": draw(st.lists(st.sampled_from(AGGRAVATING), max_size=2, unique=True)),
         "relieving": draw(st.lists(st.sampled_from(RELIEVING), max_size=2, unique=True)),
     }
-    age = draw(st.one_of(st.none(), st.sampled_from([14, 18, 19, 24, 29, 30, 34, 35, 44, 45, 50, 51, 64, 80])))
+    age = draw(st.one_of(st.none(), st.sampled_from([14, 18, 19, 24, 29, 30, 34, 35, 44, 45, 50, 51, 64, 69, 70, 80])))
     if age is not None:
         data["age"] = age
+    sex = draw(st.sampled_from([None, "F", "M"]))
+    if sex is not None:
+        data["sex"] = sex
     return data
 
 

@@ -75,6 +75,16 @@ VISCERAL = frozenset({"abdomen-upper", "abdomen-lower", "groin", "flank", "perin
 CHEST = frozenset({"sternum", "chest-upper", "chest-front", "chest-side"})
 # Where angina is felt besides the chest (NICE CG95: the neck, shoulders, jaw or arms).
 ANGINA_AREA = (CARDIAC_AREA | NECK) - CHEST
+UPPER_ABDOMEN = frozenset({"abdomen-upper", "flank"})
+BACK = SPINE - NECK  # the thoracic and lumbar spine, sacrum and pelvis at the back
+# Period-related pain away from the abdomen (abdominal and pelvic pain already get a note to
+# consider gynaecological causes): endometriosis on the sciatic nerve or the pelvic wall.
+PERIOD_PAIN_AREA = LOW_BACK_OR_BUTTOCK | LEG_MUSCLES | frozenset({"hip-front"})
+# Where claudication is felt: the calf and lower leg, the back of the thigh, the buttock (not the
+# side of the hip, where pain on walking is usually the tendons there).
+CLAUDICATION_AREA = frozenset(r.code for r in vocab.regions().values() if r.group == "leg") | frozenset(
+    {"thigh-back", "buttock-upper", "buttock-lower"}
+)
 JAW_OR_TEETH = frozenset({"jaw", "lower-teeth", "upper-teeth", "tmj", "cheek"})
 
 NEGATION = re.compile(r"\b(no|not|never|denies|denied|without|negative for|ruled? out|free of|nor)\b", re.IGNORECASE)
@@ -166,7 +176,7 @@ SAID: dict[str, Alarm] = {
     "moving-chest-pain": Alarm(('shoulder to the other', 'crushing', 'tight band', 'moved', 'spread', 'shifted', 'went'), r"(moved|spread|went|radiat\w*) (from|across) (one|the left|the right) shoulder to the other|crushing|tight band (across|around) (the|my|his|her) chest|(moved|spread|shifted|went|switched)( over| across)? to the (other|opposite|left|right) (side|shoulder|arm)"),
     "swollen-arm": Alarm(('swell', 'swollen'), r"(arm|armpit|forearm|hand|elbow|shoulder)( area)? (is |was |has been |keeps |kept |became |got |started )?(swollen|swell\w*)|swollen,? (warm |red |hot |tight |heavy )?(arm|armpit|forearm|hand|upper arm)|swelling (in|of|up in|around|under) (my |the |his |her |their )?(right |left )?(arm|armpit|forearm|hand)"),
     "swollen-calf": Alarm(('swollen', 'swelling', 'calf', 'leg'), r"swollen,? (warm |red |hot )?(calf|leg|ankle)|(calf|leg) (is |was )?(swollen|hot|red and swollen|warm and swollen)"),
-    "long-travel": Alarm(('flight', 'plane', 'journey', 'drive', 'bed rest', 'bedrest', 'cast', 'immobilis'), r"(long[- ]haul|\d+[- ]hour) (flight|plane|journey|drive)|after (a|the) (flight|plane ride|long journey)|bed ?rest|plaster cast|immobilis\w+"),
+    "long-travel": Alarm(('flight', 'plane', 'journey', 'drive', 'bed rest', 'bedrest', 'cast', 'immobilis'), r"(long[- ]haul|(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]hours?) (plane |car |coach |train )?(flight|plane|journey|drive|ride)|after (a|the) (flight|plane ride|long journey)|bed ?rest|plaster cast|immobilis\w+"),
     "clot-risk": Alarm(('termination', 'abortion', 'miscarriage', 'postpartum', 'post-partum', 'gave birth', 'giving birth', 'surgery', 'operation', 'contraceptive', 'the pill', 'hrt', 'hormone replacement', 'pregnan', 'clot'), r"termination of (a |the )?pregnancy|abortion|miscarriage|post[- ]?partum|(gave|giving) birth|after (an |the |her |his )?(surgery|operation)|(contraceptive|the) pill|\bHRT\b|hormone replacement|\bpregnan\w*|(previous|past|history of)( a)? (blood )?clot"),
     "thunderclap": Alarm(('worst', 'thunderclap', 'sudden', 'headache'), r"worst(-| )(ever )?headache|worst (pain|headache) of (my|his|her|their) life|thunderclap|sudden(ly)?,? (and )?severe headache|headache (came|come) on (suddenly|within (seconds|a minute))"),
     "sudden-onset": Alarm(('sudden', 'abrupt', 'out of the blue', 'out of nowhere'), r"(started|began|came on|come on|starts|begins|onset was|start was)( \w+){0,3} (suddenly|abruptly)|sudden(ly)? (onset|start|began|started)|abrupt(ly)? (onset|start)|(suddenly|abruptly) (started|began|came on)|out of (the blue|nowhere)|sudden,? (and )?(very |really |extremely )?(severe|sharp|intense|excruciating|tearing|violent|bad)\b"),
@@ -192,7 +202,7 @@ SAID: dict[str, Alarm] = {
     "cancer": Alarm(('cancer', 'carcinoma', 'metasta', 'lymphoma', 'myeloma', 'leuk', 'melanoma', 'sarcoma', 'tumour', 'tumor'), r"\bcancer\b|carcinoma|metasta\w+|lymphoma|myeloma|leuka?emia|melanoma|sarcoma|\btumou?r\b"),
     "weight-loss": Alarm(('weight', 'lost'), r"weight loss|lost (\w+ )?(weight|\d+ ?(kg|kilos?|pounds|lbs?|stone))|(unexplained|unintentional) weight"),
     "night-pain": Alarm(('night', 'wake', 'awake', 'sleep', 'relief', 'regardless of', 'not eased by rest'), r"night pain|\bnights?\b(?!\s+sweat)|wakes? (me|him|her|them|the patient)( up)?|keeps? (me|him|her|them) awake|disturb(s|ing)? (my |his |her |their )?sleep|(can(no|')t|unable to) (sleep|find relief)|constant (pain )?regardless of (movement|position|posture)|not eased by rest", POSITIONAL),
-    "unremitting": Alarm(('regardless of', 'unremitting', 'relentless', 'nothing', 'relief', 'not eased', 'not relieved'), r"constant regardless of|unremitting|relentless|nothing (helps|eases it)|cannot find relief|not (eased|relieved) by (rest|lying)"),
+    "unremitting": Alarm(('regardless of', 'unremitting', 'relentless', 'nothing', 'relief', 'not eased', 'not relieved', 'rest'), r"constant regardless of|unremitting|relentless|nothing (helps|eases it)|cannot find relief|not (eased|relieved) by (rest|lying)|(stays|persists|remains|continues|lingers|carries on)( even)? (after|with|at|during|despite|through) (\w+ ){0,3}rest(ing)?\b"),
     "worsening": Alarm(('worse', 'deteriorat', 'no response', 'not improving', 'not responding', 'despite', 'more frequent', 'slow to settle', 'more and more', 'increasingly'), r"(gradually|progressively|steadily|slowly)? ?(getting|got|becoming|became|gets) worse|worse(ned|ning)|deteriorat\w+|no response to|not (improving|responding)|despite (treatment|physiotherapy|\d+ visits|painkillers)|becoming more frequent|slow to settle|(hurt\w*|pain\w*|ach\w*|sore|swell\w*|swollen)( \w+){0,2} more and more|more and more (painful|sore|swollen)|increasingly (painful|sore|swollen|bad)|(much|a lot|far|lot|even) worse"),
     "night-sweats": Alarm(('sweat',), r"night sweats|drenching sweats|sweat(s|ing) at night"),
     "tuberculosis": Alarm(('tuberculosis', 'tb'), r"tuberculosis|\bTB\b"),
@@ -216,6 +226,14 @@ SAID: dict[str, Alarm] = {
     # Whole-body effort that brings the pain on or makes it worse (angina: NICE CG95). Lifting is
     # left out: it loads the neck and shoulder mechanically.
     "exertional-pain": Alarm(('walk', 'run', 'jog', 'climb', 'stairs', 'uphill', 'hill', 'exercis', 'exert', 'cycl', 'hurry', 'effort', 'gym'), r"(pain\w*|ache|aches|aching|hurts?|hurting|worse|tight\w*|comes on|came on|starts?|brought on)( \w+){0,4} (when|while|on|after|with|during) (i |he |she |they )?(walk\w*|run\w*|jog\w*|climb\w*|(going |walking )?(up ?stairs|uphill|up (the )?stairs|up (a )?hills?)|exercis\w*|exert\w*|cycl\w*|hurry\w*|(physical )?effort|the gym)\b|on exertion|exertional"),
+    "kidney-stone": Alarm(('kidney stone', 'renal stone', 'renal colic', 'passed a stone', 'urinary stone', 'stones in my kidney'), r"kidney stones?|renal (stones?|colic)|passed a stone|urinary stones?|stones in my kidneys?"),
+    # Feeling generally unwell in a way that is not pain: fatigue, an unexplained change in weight.
+    "systemic": Alarm(('tired', 'exhausted', 'fatigue', 'run down', 'washed out', 'weight', 'unwell', 'lethargic'), r"(feel|feels|feeling|felt|always|very|so|constantly) (\w+ )?(tired|exhausted|fatigued|run down|washed out|lethargic|unwell)|fatigue|put on (\w+ )?weight|weight gain|gained (\w+ )?weight"),
+    # Pain tied to periods or felt during intercourse (NICE NG73 symptoms of endometriosis).
+    "period-related": Alarm(('period', 'menstru', 'menses', 'intercourse', 'sex', 'dyspareunia', 'dysmenorrh', 'cyclical', 'catamenial'), r"(with|during|around|before|at the time of) (my |her |their |the )?(periods?|menstruation|menses)|periods? (are|is|were|was) (very |so |really )?painful|painful periods|period pains?|(pain|painful|hurts?) (during|with|after) (sex|intercourse)|(intercourse|sex) (is|was) (also |very )?painful|(menstrual|cyclical|catamenial)( \w+)? (pain|sciatica|back pain)|dyspareunia|dysmenorrh\w+"),
+    # Leg pain that comes on after a few minutes of walking or standing (claudication, arterial or
+    # from spinal stenosis): the lead word keeps "I walk for 30 minutes a day" out.
+    "walking-tolerance": Alarm(('walk', 'stand'), r"(after|when|on|while|within) (\w+ )?(standing|walking|stand|walk)( or (standing|walking|stand|walk))? (for )?(about |only |just |more than |over |around )?(a few|\d+|one|two|three|four|five|ten|fifteen|twenty|thirty|a hundred|100|200)[- ](minutes?|mins?|yards|metres|meters|m)\b|(can only|can't|can’t|cannot) (walk|stand) (for )?(more than |over )?(a few|\d+|one|two|three|four|five|ten|fifteen|twenty|a hundred)[- ](minutes?|yards|metres|meters)"),
     "cannot-bear-weight": Alarm(('walk', 'weight', 'crutches', 'stand', 'get about', 'get around'), r"(can(no|'|’)t|unable to|could(n't|n’t| not)|barely|hardly) (walk|stand|bear weight|put (any )?weight|weight[- ]bear|get about|get around)\w*|(without|on|needs?|using) (a pair of )?crutches"),
 }  # fmt: skip
 
@@ -454,6 +472,22 @@ def exertional(f: Facts) -> Hit:
     return [("history", f"made worse by “{item}”")] if item else []
 
 
+WALKING_ITEM = re.compile(
+    r"\b(standing|walking|stand|walk)( or (standing|walking|stand|walk))? (for )?(about |only |just |more than |over "
+    r"|around )?(a few|\d+|one|two|three|four|five|ten|fifteen|twenty|thirty)[- ](minutes?|mins?|yards|metres|meters|m)\b",
+    re.IGNORECASE,
+)
+
+
+def walking_tolerance(f: Facts) -> Hit:
+    """Pain that comes on after a few minutes of walking or standing: said, or an aggravating item."""
+    said = words(f, "walking-tolerance")
+    if said:
+        return said
+    item = next((m.group(0) for a in f.p.aggravating if (m := WALKING_ITEM.search(a))), None)
+    return [("history", f"brought on by “{item}”")] if item else []
+
+
 def headache(f: Facts) -> Hit:
     """A headache drawn (temple, forehead, back of the head...) or said."""
     return region_hit(f, HEADACHE, "headache") or words(f, "headache")
@@ -606,10 +640,11 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             both(
                 either(answer(f, "fever-or-unwell"), words(f, "fever")),
                 region_hit(f, LIMB_BONES | HIP_FRONT, "hip, groin or leg pain"),
-                either(words(f, "limp"), words(f, "cannot-bear-weight")),
+                either(words(f, "limp"), words(f, "cannot-bear-weight"), words(f, "worsening")),
             ),
         ),
-        "A hot, swollen joint; fever with spinal or neck pain; or fever with hip, groin or leg pain and a limp: "
+        "A hot, swollen joint; fever with spinal or neck pain; or fever with hip, groin or leg pain that makes "
+        "you limp or keeps getting worse: "
         "possible joint, spinal or deep muscle infection (septic arthritis, a psoas abscess, pyomyositis) or "
         "meningitis. Same-day medical assessment; do not treat.",
         ("bsr-septic-arthritis-2006", "ifompt-spine-2020"),
@@ -841,11 +876,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                     # Long-standing pain that has simply not gone is not a change: the red flag is new
                     # or worsening thoracic pain.
                     [] if words(f, "chronic") else either(words(f, "no-better"), answer(f, "not-improving")),
+                    # Back pain felt with pain under the ribs at the front points inside the body.
+                    region_hit(f, UPPER_ABDOMEN, "with upper abdominal pain"),
                 ),
             )
         ),
-        "Over 50 with new, worsening or unrelenting pain in the middle of the back: thoracic pain is a red flag "
-        "for spinal infection, cancer and aortic disease. Urgent medical review before treatment.",
+        "Over 50 with new, worsening or unrelenting pain in the middle of the back, or with upper abdominal pain as "
+        "well: thoracic pain is a red flag for spinal infection, cancer, and aortic or abdominal organ disease. "
+        "Urgent medical review before treatment.",
         ("ifompt-spine-2020",),
     ),
     RedFlag(
@@ -898,6 +936,21 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("bmj-renal-colic-2012", "ifompt-spine-2020"),
     ),
     RedFlag(
+        "loin-pain-after-kidney-stones",
+        "urgent",
+        lambda f: (
+            []
+            if not f.hurts(LOIN | {"sacroiliac", "groin"}) or words(f, "chronic")
+            else both(
+                words(f, "kidney-stone"), region_hit(f, LOIN | {"sacroiliac", "groin"}, "back, loin or groin pain")
+            )
+        ),
+        "Back, loin or groin pain in someone who has had kidney stones: a new stone or a kidney infection must be "
+        "excluded (urine test, examination) within days, the same day if the pain is severe or with fever. "
+        "Doctor first.",
+        ("bmj-renal-colic-2012",),
+    ),
+    RedFlag(
         "groin-pain-in-an-endurance-athlete",
         "urgent",
         lambda f: both(region_hit(f, HIP_FRONT, "groin or hip pain"), words(f, "endurance")),
@@ -912,15 +965,20 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         lambda f: (
             both(
                 region_hit(f, LEG_MUSCLES, "leg or buttock pain"),
-                words(f, "exertional-leg-pain"),
-                words(f, "eases-on-stopping"),
+                either(
+                    both(words(f, "exertional-leg-pain"), words(f, "eases-on-stopping"))
+                    if f.said("exertional-leg-pain")
+                    else [],
+                    walking_tolerance(f) if f.hurts(CLAUDICATION_AREA) else [],
+                ),
             )
-            if f.hurts(LEG_MUSCLES) and f.said("exertional-leg-pain")
+            if f.hurts(LEG_MUSCLES)
             else []
         ),
-        "Leg pain that comes on with walking or running and eases soon after stopping: a doctor should check the "
-        "circulation (intermittent claudication; in young athletes, an artery trapped behind the knee) and for a "
-        "compartment syndrome, before or alongside therapy.",
+        "Leg pain that comes on with walking or running and eases soon after stopping, or after a few minutes of "
+        "walking or standing: a doctor should check the circulation (intermittent claudication; in young athletes, "
+        "an artery trapped behind the knee), the spine (narrowing of the spinal canal) and for a compartment "
+        "syndrome, before or alongside therapy.",
         ("nice-cg147",),
     ),
     RedFlag(
@@ -948,6 +1006,32 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "Over 50 with shoulder or hip girdle pain and morning stiffness: polymyalgia rheumatica should be "
         "considered by a doctor (blood tests; it responds to steroids, and giant cell arteritis goes with it).",
         ("bsr-pmr-2010",),
+    ),
+    RedFlag(
+        "new-back-pain-at-70-or-over",
+        "routine",
+        lambda f: (
+            []
+            if f.age is None or f.age < 70 or not f.hurts(BACK) or words(f, "chronic")
+            else both([("age", f"aged {f.age}")], region_hit(f, BACK, "back pain"))
+        ),
+        "Aged 70 or over with back pain that is not long-standing: older age is one of the few red flags shown "
+        "to raise the chance of a spinal fracture in back pain (and, with other signs, of cancer). A doctor should "
+        "review it before or alongside therapy.",
+        ("downie-2013", "ifompt-spine-2020"),
+    ),
+    RedFlag(
+        "period-related-pain",
+        "routine",
+        lambda f: (
+            []
+            if f.p.sex == "M" or not f.hurts(PERIOD_PAIN_AREA)
+            else both(words(f, "period-related"), region_hit(f, PERIOD_PAIN_AREA, "back, buttock or leg pain"))
+        ),
+        "Back, buttock or leg pain that comes with periods, or with painful periods or pain during intercourse: "
+        "endometriosis (which can reach the sciatic nerve) should be considered by a GP or gynaecologist, "
+        "alongside therapy.",
+        ("nice-ng73",),
     ),
     RedFlag(
         "significant-trauma",
@@ -994,9 +1078,11 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                 words(f, "night-pain"),
                 words(f, "worsening"),
                 [] if words(f, "chronic") else region_hit(f, THORACIC, "pain in the middle of the back"),
+                words(f, "systemic"),
             ),
         ),
-        "Not improving after a month of care, with other warning signs: medical review before more of the same.",
+        "Not improving after a month of care, with other warning signs (a red-flag answer, age over 50, night pain, "
+        "worsening, new thoracic pain, or feeling tired or gaining weight): medical review before more of the same.",
         ("ifompt-spine-2020",),
     ),
     RedFlag(
@@ -1092,7 +1178,7 @@ NEEDS: dict[str, frozenset[str] | None] = {
         {"long-immobility", "recent-surgery", "pregnant", "long-travel", "clot-risk"}
     ),
     "new-spinal-pain-over-50-not-improving": frozenset({"not-improving", "worsening", "no-better"}),
-    "new-thoracic-pain-over-50": frozenset({"new-pain", "worsening", "no-better", "not-improving"}),
+    "new-thoracic-pain-over-50": None,  # with upper abdominal pain, from the drawing alone
     "growing-or-returning-lump": frozenset({"growing-lump"}),
     "unexplained-bone-pain-in-a-young-person": frozenset(
         {"weeks-long", "worsening", "no-better", "night-pain", "not-improving"}
@@ -1101,7 +1187,7 @@ NEEDS: dict[str, frozenset[str] | None] = {
     "unexplained-limp-with-growing-pain": frozenset({"limp"}),
     "sudden-loin-or-back-pain-without-strain": frozenset({"sudden-onset"}),
     "groin-pain-in-an-endurance-athlete": frozenset({"endurance"}),
-    "exertional-leg-pain": frozenset({"exertional-leg-pain"}),
+    "exertional-leg-pain": frozenset({"exertional-leg-pain", "walking-tolerance"}),
     "possible-axial-spondyloarthritis": frozenset({"not-improving", "chronic", "no-better"}),
     "possible-polymyalgia-rheumatica": frozenset({"morning-stiffness"}),
     "significant-trauma": frozenset({"recent-trauma"}),
@@ -1115,6 +1201,9 @@ NEEDS: dict[str, frozenset[str] | None] = {
     "night-pain": frozenset({"night-pain"}),
     "persistent-arm-or-leg-nerve-symptoms": frozenset({"limb-neuro"}),
     "recent-steroid-injection": frozenset({"steroid-injection"}),
+    "loin-pain-after-kidney-stones": frozenset({"kidney-stone"}),
+    "new-back-pain-at-70-or-over": None,
+    "period-related-pain": frozenset({"period-related"}),
 }
 GUARDED = tuple((rule, NEEDS[rule.rule]) for rule in RED_FLAGS)
 

@@ -93,6 +93,14 @@ SOURCES: dict[str, str] = {
         "Robertson GAJ, Wood AM. Femoral neck stress fractures in sport: a current concepts review. Sports Med "
         "Int Open. 2017;1(2):E58-E68."
     ),
+    "downie-2013": (
+        "Downie A, Williams CM, Henschke N, et al. Red flags to screen for malignancy and fracture in patients "
+        "with low back pain: systematic review. BMJ. 2013;347:f7095. doi:10.1136/bmj.f7095"
+    ),
+    "nice-ng73": (
+        "National Institute for Health and Care Excellence. Endometriosis: diagnosis and management (NG73). "
+        "London: NICE; 2017, updated 2024."
+    ),
     "stiell-ottawa-ankle-1993": (
         "Stiell IG, Greenberg GH, McKnight RD, et al. Decision rules for the use of radiography in acute ankle "
         "injuries: refinement and prospective validation. JAMA. 1993;269(9):1127-1132."
