@@ -58,10 +58,16 @@ def test_a_result_opens_the_muscle_page_with_its_referral_picture(
     expect(page.locator("#referral svg path.region.essential").first).to_be_attached()
     expect(page.locator("#referral svg .marker").first).to_be_attached()
     expect(page.get_by_role("heading", name="References")).to_be_visible()
-    # Every trigger point thumbnail loads as an image.
+    # Every trigger point thumbnail loads as an image (waited for: a thumbnail still loading, or a
+    # lazy one not yet scrolled to, is not a failure; one that fails to load is).
     images = page.locator(".tp img")
+    loaded = """img => img.complete ? img.naturalWidth > 0 : new Promise(resolve => {
+        img.addEventListener("load", () => resolve(img.naturalWidth > 0), {once: true});
+        img.addEventListener("error", () => resolve(false), {once: true});
+    })"""
     for i in range(images.count()):
-        assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
+        images.nth(i).scroll_into_view_if_needed()
+        assert images.nth(i).evaluate(loaded)
     screenshot("muscle-page")
 
 
