@@ -256,7 +256,9 @@ class TextIndex:
         matched: dict[int, list[str]] = {}
         weight: dict[int, float] = {}
         mimics_by_word, activity = self.mimics_by_word, self.activity_weights
-        for w in said:
+        # In sorted order: the activity weights are floating-point sums, and a set of strings is
+        # iterated in an order that changes from one process to the next (hash seed).
+        for w in sorted(said):
             complaints = mimics_by_word.get(w)
             if complaints is not None:
                 for mi, name, words in complaints:
