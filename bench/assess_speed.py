@@ -2,7 +2,8 @@
 
 Usage: python bench/assess_speed.py [CASES.jsonl ...]
 
-* throughput: presentations per second through the batch path of ``knotwork assess
+* throughput: presentations per second through the batch path (with the compiled core when it
+  is built for these sources, ``knotwork.compiled``, and again in plain Python) of ``knotwork assess
   FILE.jsonl --json`` (``knotwork.assess.batch.answer``: read, screen, rank, encode, write and
   flush each line, here to /dev/null), in-process on one core, over every bench case (public,
   literature and holdout sets: 93 presentations) repeated;
@@ -22,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from knotwork.assess import assess, read
+from knotwork.assess import COMPILED, assess, read
 from knotwork.assess.batch import answer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,10 +60,23 @@ def median_ms(cmd: list[str], runs: int = 30) -> float:
 
 
 def main() -> None:
-    paths = [Path(a) for a in sys.argv[1:]] or DEFAULT_CASES
+    args = sys.argv[1:]
+    plain_only = args[:1] == ["--plain-throughput"]
+    paths = [Path(a) for a in args[plain_only:]] or DEFAULT_CASES
     cases = [json.loads(line) for path in paths for line in path.open() if line.strip()]
     lines = [json.dumps(c.get("presentation", c)) for c in cases]
+    if plain_only:
+        print(throughput(lines))
+        return
     rate = throughput(lines)
+    # The same batch through the plain Python modules, in a fresh process (knotwork.compiled).
+    plain = subprocess.run(
+        [sys.executable, __file__, "--plain-throughput", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**ENV, "KNOTWORK_PURE_PYTHON": "1"},
+    ).stdout.strip()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         f.write(lines[0])
     knotwork = [sys.executable, "-m", "knotwork", "assess", f.name, "--json"]
@@ -70,7 +84,9 @@ def main() -> None:
     bare = median_ms([sys.executable, "-c", "pass"])
     one = median_ms(knotwork)
     os.unlink(f.name)
-    print(f"throughput (batch path, one core): {rate:,.0f} presentations/s over {len(lines)} cases x 20")
+    core = "compiled core" if COMPILED else "plain Python (no compiled build for these sources: make compiled)"
+    print(f"throughput (batch path, one core, {core}): {rate:,.0f} presentations/s over {len(lines)} cases x 20")
+    print(f"throughput (batch path, one core, plain Python): {float(plain):,.0f} presentations/s")
     print(f"cold start: knotwork assess one.json {one:.1f} ms, python -c pass {bare:.1f} ms, ratio {one / bare:.1f}x")
 
 

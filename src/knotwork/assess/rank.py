@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import knotwork
 from knotwork import vocab
 from knotwork.assess.presentation import Presentation
 from knotwork.assess.text import TextIndex
@@ -634,7 +635,8 @@ def explain(
     return s
 
 
-PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The package's own directory (not this module's: a compiled build lives elsewhere, knotwork.compiled).
+PACKAGE = os.path.dirname(os.path.abspath(str(knotwork.__file__)))
 
 
 def _atlas_digest() -> str:
