@@ -24,6 +24,7 @@ CASE_FILES = (
     "cases-holdout3.jsonl",
     "cases-holdout4.jsonl",
     "cases-holdout5.jsonl",
+    "cases-holdout6.jsonl",
 )
 KNOWN_MISSES = {
     "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "
@@ -57,6 +58,9 @@ KNOWN_MISSES = {
     "soldier: a flight is a clot risk for the legs, and no rule reads neck pain after travel as a clot",
     "h5-024": "a sacral stress fracture told as low back and buttock pain two days after a caesarean section: "
     "new pain after childbirth is common, and no rule sends it to a doctor without other signs",
+    "h6-026": "testicular cancer told as low back pain after a slip on the stairs, painkillers not helping, "
+    "with weight loss the client puts down to exercise: the fall explains the pain, and explained weight loss "
+    "is not unexplained; it gets a routine referral for the fall",
     "h2-028": "a perianal abscess told as pain in and around the back passage, no fever: pain there alone "
     "does not justify an urgent referral; an examination does",
 }
