@@ -103,3 +103,40 @@ def test_the_assess_path_imports_no_django_and_no_atlas_loader(tmp_path: Path) -
         env={**os.environ, "KNOTWORK_CACHE": str(tmp_path / "cache")},
     )
     assert result.stderr == "[]"
+
+
+def test_the_batch_reads_each_line_exactly_as_the_one_case_reader_does() -> None:
+    """The batch parses JSON with msgspec; whatever it accepts must give what ``read`` gives, and
+    what it refuses goes to ``read`` (the same presentation, or the same error)."""
+    import json
+
+    from knotwork.assess import PresentationError, read
+    from knotwork.assess.batch import decode
+
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    lines = [
+        json.dumps(json.loads(line)["presentation"])
+        for path in sorted(bench.glob("cases-*.jsonl"))
+        for line in path.read_text().splitlines()
+        if line.strip()
+    ]
+    odd = [
+        '{"pain": [{"region": "temple", "side": "right", "intensity": NaN}]}',
+        '{"pain": [], "age": 40, "age": 41}',
+        '{"pain": [], "age": 123456789012345678901234567890}',
+        '{"pain": [], "history": "\\ud800 alone"}',
+        '{"pain": [{"region": "temple", "side": "right", "intensity": 7.0}], "history": "Kelvin \\u212a"}',
+        '{"pain": [',
+        "[1, 2]",
+        "",
+    ]
+    for line in lines + odd:
+        try:
+            expected: object = read(line)
+        except PresentationError as exc:
+            expected = exc.problems
+        try:
+            got: object = decode(line)
+        except PresentationError as exc:
+            got = exc.problems
+        assert got == expected, line

@@ -582,7 +582,9 @@ def keep(
         and abs(score - current[0]) <= 1e-12
         and {pattern.side, current[2].side} == {"right", "left"}
     ):
-        best[pattern.muscle] = (score, coverage, current[2]._replace(side="bilateral"))
+        found = current[2]
+        # found._replace(side="bilateral"), built directly (as _candidate builds candidates).
+        best[pattern.muscle] = (score, coverage, _new_tuple(Pattern, (found[0], "bilateral", *found[2:])))
 
 
 def _join(items: Sequence[str]) -> str:
