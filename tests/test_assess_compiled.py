@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import types
 from pathlib import Path
@@ -14,59 +13,7 @@ import pytest
 
 import knotwork.assess
 from knotwork import compiled
-
-ROOT = Path(__file__).resolve().parent.parent
-
-# Every bench case and random presentations (drawings, intensities, histories, ages, answers,
-# aggravating activities), assessed and printed; the first line says which core ran.
-SCRIPT = r"""
-import json, random, sys
-from pathlib import Path
-from knotwork import vocab
-import knotwork.assess as a
-from knotwork.assess import assess, document, from_data
-print(json.dumps({"compiled": a.COMPILED}))
-root = Path(sys.argv[1])
-files = [root.parent / "shared" / "bench" / "cases-public.jsonl", *sorted((root / "bench").glob("cases-*.jsonl"))]
-histories = []
-for path in files:
-    for line in path.read_text().splitlines():
-        if line.strip():
-            p = json.loads(line)["presentation"]
-            print(json.dumps(document(assess(from_data(p)))))
-            if p.get("history"):
-                histories.append(p["history"])
-rnd = random.Random(5)
-regions = sorted(vocab.regions().values(), key=lambda r: r.code)
-codes = sorted(vocab.screening_questions())
-for _ in range(1500):
-    pain = []
-    for r in rnd.sample(regions, rnd.randint(1, 6)):
-        d = {"region": r.code, "side": rnd.choice(["left", "right", "bilateral"]) if r.sided else "midline"}
-        if rnd.random() < 0.4:
-            d["intensity"] = rnd.randint(0, 10)
-        pain.append(d)
-    d = {"pain": pain}
-    if rnd.random() < 0.7:
-        d["history"] = rnd.choice(histories)
-    if rnd.random() < 0.7:
-        d["age"] = rnd.randint(10, 95)
-    if rnd.random() < 0.5:
-        d["screening"] = {c: rnd.random() < 0.6 for c in rnd.sample(codes, 3)}
-    if rnd.random() < 0.3:
-        d["aggravating"] = rnd.sample(["running", "walking for 5 minutes", "lifting", "sitting", "stairs"], 2)
-    print(json.dumps(document(assess(from_data(d)))))
-"""
-
-
-def run(*, pure: bool) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if k != "KNOTWORK_PURE_PYTHON"}
-    if pure:
-        env["KNOTWORK_PURE_PYTHON"] = "1"
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(ROOT)], capture_output=True, text=True, check=True, env=env
-    )
-    return done.stdout.splitlines()
+from tests.assess_dump import assessments
 
 
 def test_the_compiled_core_is_in_use() -> None:
@@ -80,7 +27,7 @@ def test_the_compiled_core_is_in_use() -> None:
 
 
 def test_compiled_and_plain_python_give_the_same_assessments() -> None:
-    fast, plain = run(pure=False), run(pure=True)
+    fast, plain = assessments(KNOTWORK_PURE_PYTHON=None), assessments(KNOTWORK_PURE_PYTHON="1")
     assert fast[0] == '{"compiled": true}' and plain[0] == '{"compiled": false}'
     assert len(fast) > 1500
     assert fast[1:] == plain[1:]
