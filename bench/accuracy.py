@@ -1,6 +1,6 @@
 """Accuracy of the assessment on labelled cases, beside the plain lookup-table baseline.
 
-Usage: python bench/accuracy.py [CASES.jsonl]   (default ../shared/bench/cases-public.jsonl)
+Usage: python bench/accuracy.py [CASES.jsonl ...]   (default: the public cases and the sets already run)
 
 Scored with the shared rules (../shared/bench/score.py): top-k hit rate of the first answer
 muscle, mean reciprocal rank, sensitivity of the safety screen for urgent and any referral,
@@ -87,7 +87,8 @@ def report(cases_path: Path, scorer: Any, red_flags: set[str]) -> None:
 
 
 def main() -> None:
-    """Score the given case files; by default the public cases and Knotwork's four literature sets."""
+    """Score the given case files; by default the public cases and Knotwork's sets that have been
+    run (a new held-out set is left out until it has been run once, unseen, on purpose)."""
     paths = [Path(a) for a in sys.argv[1:]] or [
         p
         for p in (
@@ -96,6 +97,9 @@ def main() -> None:
             ROOT / "bench" / "cases-holdout.jsonl",
             ROOT / "bench" / "cases-holdout2.jsonl",
             ROOT / "bench" / "cases-holdout3.jsonl",
+            ROOT / "bench" / "cases-holdout4.jsonl",
+            ROOT / "bench" / "cases-holdout5.jsonl",
+            ROOT / "bench" / "cases-holdout6.jsonl",
         )
         if p.exists()
     ]
