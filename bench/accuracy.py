@@ -89,6 +89,8 @@ def report(cases_path: Path, scorer: Any, red_flags: set[str]) -> None:
 def main() -> None:
     """Score the given case files; by default the public cases and Knotwork's sets that have been
     run (a new held-out set is left out until it has been run once, unseen, on purpose)."""
+    if any(a.startswith("-") for a in sys.argv[1:]):
+        sys.exit(__doc__)
     paths = [Path(a) for a in sys.argv[1:]] or [
         p
         for p in (
