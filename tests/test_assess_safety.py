@@ -190,6 +190,11 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("new-back-pain-at-70-or-over", presentation([("low-back", "bilateral")], age=76), "routine"),
     (
+        "spinal-pain-with-infection-risk",
+        presentation([("mid-back", "right")], age=40, history="Back pain since a kidney infection in May."),
+        "urgent",
+    ),
+    (
         "period-related-pain",
         presentation([("buttock-lower", "left"), ("calf", "left")], age=34, history="It flares with my periods."),
         "routine",
@@ -707,3 +712,25 @@ def test_tiredness_or_weight_gain_is_a_warning_sign_when_care_is_not_helping() -
 def test_a_flight_of_some_hours_is_long_travel() -> None:
     data = presentation([("calf", "left")], age=40, history="It started after a two-hour plane flight.")
     assert "calf-pain-with-clot-risk" in rules(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        presentation(LOW_BACK, age=35, screening={"immunocompromised": True}),
+        presentation(NECK, age=30, history="I used to inject drugs."),
+        presentation(LOW_BACK, age=45, history="It started two weeks after a chest infection."),
+    ],
+)
+def test_new_spinal_pain_with_an_infection_risk_is_urgent(data: dict[str, Any]) -> None:
+    assert "spinal-pain-with-infection-risk" in rules(data)
+    assert screen(from_data(data)).urgency == "urgent"
+
+
+def test_infection_risk_without_spinal_pain_or_with_long_standing_pain_is_not_a_spinal_alarm() -> None:
+    shoulder = presentation(SHOULDER, age=35, screening={"immunocompromised": True})
+    assert "spinal-pain-with-infection-risk" not in rules(shoulder)
+    old = presentation(LOW_BACK, age=35, screening={"immunocompromised": True}, history="Back pain for years.")
+    assert "spinal-pain-with-infection-risk" not in rules(old)
+    said_no = presentation(LOW_BACK, age=35, history="No recent infection.")
+    assert "spinal-pain-with-infection-risk" not in rules(said_no)

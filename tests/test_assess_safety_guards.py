@@ -86,6 +86,8 @@ SAMPLES: dict[str, str] = {
     "systemic": "I feel tired",
     "period-related": "worse with my periods",
     "walking-tolerance": "pain after walking for five minutes",
+    "injecting-drugs": "I inject drugs",
+    "recent-infection": "a urine infection last month",
 }
 OTHER_WORDS = ["no", "not", "and", "but", "lying on that side at night", "for three years", "."]
 AGGRAVATING = [

@@ -234,6 +234,9 @@ SAID: dict[str, Alarm] = {
     # Leg pain that comes on after a few minutes of walking or standing (claudication, arterial or
     # from spinal stenosis): the lead word keeps "I walk for 30 minutes a day" out.
     "walking-tolerance": Alarm(('walk', 'stand'), r"(after|when|on|while|within) (\w+ )?(standing|walking|stand|walk)( or (standing|walking|stand|walk))? (for )?(about |only |just |more than |over |around )?(a few|\d+|one|two|three|four|five|ten|fifteen|twenty|thirty|a hundred|100|200)[- ](minutes?|mins?|yards|metres|meters|m)\b|(can only|can't|can’t|cannot) (walk|stand) (for )?(more than |over )?(a few|\d+|one|two|three|four|five|ten|fifteen|twenty|a hundred)[- ](minutes?|yards|metres|meters)"),
+    "injecting-drugs": Alarm(('inject', 'intravenous drug', 'iv drug', 'heroin'), r"inject(s|ed|ing)? (\w+ )?drugs|(intravenous|iv) drug (use|user|abuse)|heroin"),
+    # An infection in the weeks before: bacteria in the blood can settle in the spine or a joint.
+    "recent-infection": Alarm(('infection', 'abscess', 'boil', 'cellulitis', 'uti', 'cystitis', 'pneumonia'), r"(urine|urinary|bladder|kidney|chest|skin|wound|tooth|dental|ear|throat) infection|\bUTI\b|cystitis|pneumonia|abscess|\bboils?\b|cellulitis|(had|recent|recently had|after) (an? )?infection"),
     "cannot-bear-weight": Alarm(('walk', 'weight', 'crutches', 'stand', 'get about', 'get around'), r"(can(no|'|’)t|unable to|could(n't|n’t| not)|barely|hardly) (walk|stand|bear weight|put (any )?weight|weight[- ]bear|get about|get around)\w*|(without|on|needs?|using) (a pair of )?crutches"),
 }  # fmt: skip
 
@@ -784,6 +787,27 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("ifompt-spine-2020",),
     ),
     RedFlag(
+        "spinal-pain-with-infection-risk",
+        "urgent",
+        lambda f: (
+            []
+            if not f.hurts(SPINE | NECK) or words(f, "chronic")
+            else both(
+                region_hit(f, SPINE | NECK, "spinal or neck pain"),
+                either(
+                    answer(f, "immunocompromised"),
+                    words(f, "immunocompromised"),
+                    words(f, "injecting-drugs"),
+                    words(f, "recent-infection"),
+                ),
+            )
+        ),
+        "New spinal or neck pain with a weakened immune system, injecting drug use or a recent infection: a "
+        "spinal infection (discitis, an epidural abscess) must be excluded, even without a fever. Urgent "
+        "medical review before treatment.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
         "head-injury-with-headache",
         "urgent",
         lambda f: both(
@@ -1204,6 +1228,9 @@ NEEDS: dict[str, frozenset[str] | None] = {
     "loin-pain-after-kidney-stones": frozenset({"kidney-stone"}),
     "new-back-pain-at-70-or-over": None,
     "period-related-pain": frozenset({"period-related"}),
+    "spinal-pain-with-infection-risk": frozenset(
+        {"immunocompromised", "injecting-drugs", "recent-infection"}  # the answer and the alarm share a name
+    ),
 }
 GUARDED = tuple((rule, NEEDS[rule.rule]) for rule in RED_FLAGS)
 
