@@ -734,3 +734,11 @@ def test_infection_risk_without_spinal_pain_or_with_long_standing_pain_is_not_a_
     assert "spinal-pain-with-infection-risk" not in rules(old)
     said_no = presentation(LOW_BACK, age=35, history="No recent infection.")
     assert "spinal-pain-with-infection-risk" not in rules(said_no)
+
+
+def test_a_numb_face_lips_or_tongue_is_a_neurological_emergency_but_a_numb_hand_is_not() -> None:
+    face = presentation(NECK, age=40, history="Since yesterday one side of my face feels numb.")
+    assert "new-neurological-symptoms" in rules(face)
+    assert "new-neurological-symptoms" in rules({**face, "history": "Numbness around my lips."})
+    hand = presentation(NECK, age=40, history="Numbness in my hand at night.")
+    assert "new-neurological-symptoms" not in rules(hand)
