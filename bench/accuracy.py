@@ -102,6 +102,7 @@ def main() -> None:
             ROOT / "bench" / "cases-holdout4.jsonl",
             ROOT / "bench" / "cases-holdout5.jsonl",
             ROOT / "bench" / "cases-holdout6.jsonl",
+            ROOT / "bench" / "cases-holdout7.jsonl",
         )
         if p.exists()
     ]

@@ -25,6 +25,7 @@ CASE_FILES = (
     "cases-holdout4.jsonl",
     "cases-holdout5.jsonl",
     "cases-holdout6.jsonl",
+    "cases-holdout7.jsonl",
 )
 KNOWN_MISSES = {
     "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "

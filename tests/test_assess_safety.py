@@ -190,6 +190,11 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("new-back-pain-at-70-or-over", presentation([("low-back", "bilateral")], age=76), "routine"),
     (
+        "possible-rhabdomyolysis",
+        presentation([("thigh-front", "bilateral")], age=22, history="Sore thighs after a spin class; dark urine."),
+        "emergency",
+    ),
+    (
         "spinal-pain-with-infection-risk",
         presentation([("mid-back", "right")], age=40, history="Back pain since a kidney infection in May."),
         "urgent",
@@ -742,3 +747,24 @@ def test_a_numb_face_lips_or_tongue_is_a_neurological_emergency_but_a_numb_hand_
     assert "new-neurological-symptoms" in rules({**face, "history": "Numbness around my lips."})
     hand = presentation(NECK, age=40, history="Numbness in my hand at night.")
     assert "new-neurological-symptoms" not in rules(hand)
+
+
+def test_a_headache_that_peaked_within_minutes_is_thunderclap_but_knee_pain_is_not() -> None:
+    history = "A severe pain came on and was at its worst within two or three minutes."
+    head = presentation([("neck-back-lower", "bilateral"), ("vertex", "midline")], age=41, history=history)
+    assert "thunderclap-headache" in rules(head)
+    knee = presentation([("knee-front", "right")], age=41, history=history)
+    assert "thunderclap-headache" not in rules(knee)
+
+
+def test_brown_urine_with_muscle_pain_is_an_emergency() -> None:
+    data = presentation([("calf", "bilateral")], age=27, history="Both calves ache and my urine has turned brown.")
+    assert screen(from_data(data)).urgency == "emergency"
+    assert "possible-rhabdomyolysis" not in rules({**data, "history": "My urine is clear."})
+
+
+@pytest.mark.parametrize(
+    "history", ["I limp and can't walk as far.", "I can't walk far any more.", "I cannot walk uphill."]
+)
+def test_walking_less_far_is_not_being_unable_to_bear_weight(history: str) -> None:
+    assert "cannot-bear-weight" not in rules(presentation([("forefoot-sole", "right")], age=54, history=history))

@@ -88,6 +88,8 @@ SAMPLES: dict[str, str] = {
     "walking-tolerance": "pain after walking for five minutes",
     "injecting-drugs": "I inject drugs",
     "recent-infection": "a urine infection last month",
+    "peak-within-minutes": "at its worst within two minutes",
+    "dark-urine": "my urine has turned brown",
 }
 OTHER_WORDS = ["no", "not", "and", "but", "lying on that side at night", "for three years", "."]
 AGGRAVATING = [

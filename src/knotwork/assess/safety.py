@@ -237,7 +237,11 @@ SAID: dict[str, Alarm] = {
     "injecting-drugs": Alarm(('inject', 'intravenous drug', 'iv drug', 'heroin'), r"inject(s|ed|ing)? (\w+ )?drugs|(intravenous|iv) drug (use|user|abuse)|heroin"),
     # An infection in the weeks before: bacteria in the blood can settle in the spine or a joint.
     "recent-infection": Alarm(('infection', 'abscess', 'boil', 'cellulitis', 'uti', 'cystitis', 'pneumonia'), r"(urine|urinary|bladder|kidney|chest|skin|wound|tooth|dental|ear|throat) infection|\bUTI\b|cystitis|pneumonia|abscess|\bboils?\b|cellulitis|(had|recent|recently had|after) (an? )?infection"),
-    "cannot-bear-weight": Alarm(('walk', 'weight', 'crutches', 'stand', 'get about', 'get around'), r"(can(no|'|’)t|unable to|could(n't|n’t| not)|barely|hardly) (walk|stand|bear weight|put (any )?weight|weight[- ]bear|get about|get around)\w*|(without|on|needs?|using) (a pair of )?crutches"),
+    # A headache that reached its worst within minutes (thunderclap onset: SNNOOP10).
+    "peak-within-minutes": Alarm(('worst', 'peak', 'maximum', 'full force'), r"(at its worst|at (its )?(peak|maximum)|peaked|reached (its )?(worst|peak|maximum)|full force) (with)?in (a|one|two|three|a few|\d+|seconds|minutes)( or (two|three|four|five|\d+))?( (seconds?|minutes?))?"),
+    # Brown, dark or cola-coloured urine: muscle breakdown (myoglobin) when the muscles hurt.
+    "dark-urine": Alarm(('urine', 'pee', 'wee'), r"(brown|dark|cola|tea)[- ]colou?red (urine|pee|wee)|(urine|pee|wee) (is|was|has|had|turned|went|looks?|looked|became|has gone|has turned)( \w+)? (brown|dark|cola|coca-cola|tea)|(brown|dark|cola) (urine|pee|wee)"),
+    "cannot-bear-weight": Alarm(('walk', 'weight', 'crutches', 'stand', 'get about', 'get around'), r"(can(no|'|’)t|unable to|could(n't|n’t| not)|barely|hardly) (walk|stand|bear weight|put (any )?weight|weight[- ]bear|get about|get around)\w*(?! (as |very |that |so )?(far|long|much|fast|quickly|more|any distance|the same|uphill|downhill))|(without|on|needs?|using) (a pair of )?crutches"),
 }  # fmt: skip
 
 
@@ -576,6 +580,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("nice-ng158",),
     ),
     RedFlag(
+        "possible-rhabdomyolysis",
+        "emergency",
+        lambda f: words(f, "dark-urine"),
+        "Muscle pain with brown, dark or cola-coloured urine (often after unaccustomed or extreme exercise): "
+        "possible rhabdomyolysis, which can damage the kidneys. A&E or same-day medical assessment; no "
+        "treatment or exercise until it is excluded.",
+        ("nye-2021-exertional-rhabdomyolysis",),
+    ),
+    RedFlag(
         "possible-upper-limb-dvt",
         "emergency",
         lambda f: [] if "lymphoedema" in f.yes or f.said("lymphoedema") else words(f, "swollen-arm"),
@@ -590,7 +603,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         lambda f: either(
             answer(f, "sudden-severe-headache"),
             words(f, "thunderclap"),
-            both(words(f, "sudden-onset"), region_hit(f, HEADACHE, "headache")) if f.hurts(HEADACHE) else [],
+            both(either(words(f, "sudden-onset"), words(f, "peak-within-minutes")), region_hit(f, HEADACHE, "headache"))
+            if f.hurts(HEADACHE)
+            else [],
         ),
         "Sudden, severe (thunderclap) or abrupt-onset headache: possible bleeding in or around the brain or an "
         "arterial dissection. Call 999 / A&E now.",
@@ -1175,7 +1190,8 @@ NEEDS: dict[str, frozenset[str] | None] = {
     ),
     "possible-dvt": frozenset({"calf-swelling-warmth", "swollen-calf"}),
     "possible-upper-limb-dvt": frozenset({"swollen-arm"}),
-    "thunderclap-headache": frozenset({"sudden-severe-headache", "thunderclap", "sudden-onset"}),
+    "possible-rhabdomyolysis": frozenset({"dark-urine"}),
+    "thunderclap-headache": frozenset({"sudden-severe-headache", "thunderclap", "sudden-onset", "peak-within-minutes"}),
     "new-neurological-symptoms": frozenset({"neuro-symptoms", "neuro"}),
     "possible-arterial-dissection": frozenset({"dizziness-with-neck-pain", "dizziness"}),
     "possible-giant-cell-arteritis": frozenset(

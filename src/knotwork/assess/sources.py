@@ -101,6 +101,10 @@ SOURCES: dict[str, str] = {
         "National Institute for Health and Care Excellence. Endometriosis: diagnosis and management (NG73). "
         "London: NICE; 2017, updated 2024."
     ),
+    "nye-2021-exertional-rhabdomyolysis": (
+        "Nye NS, Kasper K, Madsen CM, et al. Clinical practice guidelines for exertional rhabdomyolysis: a "
+        "military medicine perspective. Curr Sports Med Rep. 2021;20(3):169-178. doi:10.1249/JSR.0000000000000822"
+    ),
     "stiell-ottawa-ankle-1993": (
         "Stiell IG, Greenberg GH, McKnight RD, et al. Decision rules for the use of radiography in acute ankle "
         "injuries: refinement and prospective validation. JAMA. 1993;269(9):1127-1132."
