@@ -768,3 +768,11 @@ def test_brown_urine_with_muscle_pain_is_an_emergency() -> None:
 )
 def test_walking_less_far_is_not_being_unable_to_bear_weight(history: str) -> None:
     assert "cannot-bear-weight" not in rules(presentation([("forefoot-sole", "right")], age=54, history=history))
+
+
+def test_nausea_with_chest_jaw_arm_or_shoulder_pain_is_a_cardiac_alarm() -> None:
+    data = presentation([("shoulder-front", "left")], age=58, history="The ache came with nausea and I felt sick.")
+    assert "possible-cardiac" in rules(data)
+    assert "possible-cardiac" not in rules({**data, "pain": [{"region": "knee-front", "side": "left"}]})
+    migraine = presentation([("jaw", "left"), ("temple", "left")], age=35, history="Headaches with nausea.")
+    assert "possible-cardiac" not in rules(migraine)

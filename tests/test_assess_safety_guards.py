@@ -90,6 +90,7 @@ SAMPLES: dict[str, str] = {
     "recent-infection": "a urine infection last month",
     "peak-within-minutes": "at its worst within two minutes",
     "dark-urine": "my urine has turned brown",
+    "nausea": "I feel sick",
 }
 OTHER_WORDS = ["no", "not", "and", "but", "lying on that side at night", "for three years", "."]
 AGGRAVATING = [

@@ -168,6 +168,7 @@ SAID: dict[str, Alarm] = {
     "bladder-bowel": Alarm(('bladder', 'bowel', 'incontinen', 'urine', 'water', 'wet '), r"(urinary|bladder|bowel) (retention|incontinence|dysfunction|control)|incontinen\w*|(can(no|')t|unable to) pass (urine|water)|wet (myself|himself|herself)"),
     "exertion": Alarm(('exert', 'walking', 'climbing', 'exercis', 'stairs', 'uphill'), r"on exertion|when (walking|climbing|exercising)|(climbing|walking up) (the )?stairs|uphill|exertional"),
     "sweating": Alarm(('sweat', 'clammy', 'breath', 'palpitation'), r"(?<!night )(?<!drenching )sweat(s|ing|y)?\b(?! at night)|clammy|breathless(ness)?|short(ness)? of breath|palpitations?"),
+    "nausea": Alarm(('nause', 'sick', 'vomit', 'threw up', 'throwing up'), r"nause\w*|(feel|feels|feeling|felt) sick|vomit\w*|threw up|throwing up"),
     "no-better": Alarm(('better', 'improv', 'persist', 'settl', 'help'), r"no better|not (getting |got )?better|(has ?n[o']t|not|never) (improved|settled)|no improvement|persist(s|ed|ing)|not settling|(has|have|had|did) ?(n[o']t|not) (really )?help(ed)?|(was|were) no help|without (any )?(help|relief|improvement)"),
     "new-pain": Alarm(('new', 'recent', 'started', 'began', 'came on', 'ago'), r"\bnew\b|\brecent(ly)?\b|(started|began|came on)|\b(days?|weeks?) ago\b"),
     "scalp-tender": Alarm(('scalp',), r"scalp (is |was )?(tender|sore)|scalp hurt\w*|tender scalp|sore scalp"),
@@ -558,6 +559,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                     region_hit(f, CARDIAC_AREA, "chest, jaw, arm or shoulder pain"),
                 ),
                 both(words(f, "sweating"), region_hit(f, CARDIAC_AREA, "chest, jaw, arm or shoulder pain")),
+                # Nausea goes with migraine too: with jaw pain alone it is not counted.
+                both(words(f, "nausea"), region_hit(f, CARDIAC_AREA - JAW_OR_TEETH, "chest, arm or shoulder pain")),
                 both(words(f, "exertion"), region_hit(f, CHEST, "chest pain")),
                 both(words(f, "moving-chest-pain"), region_hit(f, CARDIAC_AREA, "chest or shoulder pain")),
             )
@@ -1186,7 +1189,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
 NEEDS: dict[str, frozenset[str] | None] = {
     "cauda-equina": frozenset({"saddle-numbness", "bladder-bowel-change", "saddle", "bladder-bowel"}),
     "possible-cardiac": frozenset(
-        {"chest-pain-exertion", "breathless-sweating-nausea", "sweating", "exertion", "moving-chest-pain"}
+        {"chest-pain-exertion", "breathless-sweating-nausea", "sweating", "nausea", "exertion", "moving-chest-pain"}
     ),
     "possible-dvt": frozenset({"calf-swelling-warmth", "swollen-calf"}),
     "possible-upper-limb-dvt": frozenset({"swollen-arm"}),
