@@ -776,3 +776,24 @@ def test_nausea_with_chest_jaw_arm_or_shoulder_pain_is_a_cardiac_alarm() -> None
     assert "possible-cardiac" not in rules({**data, "pain": [{"region": "knee-front", "side": "left"}]})
     migraine = presentation([("jaw", "left"), ("temple", "left")], age=35, history="Headaches with nausea.")
     assert "possible-cardiac" not in rules(migraine)
+
+
+@pytest.mark.parametrize(
+    ("history", "rule"),
+    [
+        ("I haven't lost weight.", "unexplained-weight-loss"),
+        ("I don't have night sweats.", "night-sweats"),
+        ("I don't feel sick or short of breath with it.", "possible-cardiac"),
+        ("I can’t say I’ve had a fever.", "fever-or-unwell"),
+    ],
+)
+def test_a_negation_written_as_a_contraction_counts(history: str, rule: str) -> None:
+    data = presentation([("chest-front", "left")], age=60, history=history)
+    assert rule not in rules(data)
+
+
+@pytest.mark.parametrize(
+    "history", ["It doesn't go away at night.", "It never settles at night.", "The night pain won't let up."]
+)
+def test_a_negated_verb_of_easing_says_the_pain_persists(history: str) -> None:
+    assert "night-pain-over-50" in rules(presentation(LOW_BACK, age=64, history=history))

@@ -87,7 +87,16 @@ CLAUDICATION_AREA = frozenset(r.code for r in vocab.regions().values() if r.grou
 )
 JAW_OR_TEETH = frozenset({"jaw", "lower-teeth", "upper-teeth", "tmj", "cheek"})
 
-NEGATION = re.compile(r"\b(no|not|never|denies|denied|without|negative for|ruled? out|free of|nor)\b", re.IGNORECASE)
+NEGATION = re.compile(
+    r"\b(no|not|never|cannot|denies|denied|without|negative for|ruled? out|free of|nor)\b|\b\w+n['’]t\b", re.IGNORECASE
+)
+# "It doesn't go away at night", "never settles": a negated verb of easing says the pain persists,
+# and the alarm after it counts (NegEx's pseudo-negations).
+PERSISTS = re.compile(
+    r"\s+(really\s+|ever\s+|seem\s+to\s+|always\s+)?(go(es)?\s+away|ease|settle|stop|let\s+up|improve|get\s+better|"
+    r"change|help|subside|disappear|budge|shift|wear\s+off)",
+    re.IGNORECASE,
+)
 # A negation reaches forward over a list ("no cough, breathlessness or chest pain") but not past
 # a conjunction that starts a new statement ("no relief from painkillers and night sweats"),
 # and not further than a few words: when in doubt the alarm counts, a false alarm being the
@@ -104,6 +113,8 @@ def negated(before: str) -> bool:
     if not negations:
         return False
     between = before[negations[-1].end() :]
+    if PERSISTS.match(between):
+        return False
     return not SCOPE_BREAK.search(between) and len(between.split()) <= NEGATION_REACH
 
 
