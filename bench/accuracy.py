@@ -103,6 +103,7 @@ def main() -> None:
             ROOT / "bench" / "cases-holdout5.jsonl",
             ROOT / "bench" / "cases-holdout6.jsonl",
             ROOT / "bench" / "cases-holdout7.jsonl",
+            ROOT / "bench" / "cases-holdout8.jsonl",
         )
         if p.exists()
     ]

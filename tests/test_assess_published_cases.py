@@ -26,6 +26,7 @@ CASE_FILES = (
     "cases-holdout5.jsonl",
     "cases-holdout6.jsonl",
     "cases-holdout7.jsonl",
+    "cases-holdout8.jsonl",
 )
 KNOWN_MISSES = {
     "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "
@@ -62,6 +63,11 @@ KNOWN_MISSES = {
     "h6-026": "testicular cancer told as low back pain after a slip on the stairs, painkillers not helping, "
     "with weight loss the client puts down to exercise: the fall explains the pain, and explained weight loss "
     "is not unexplained; it gets a routine referral for the fall",
+    "h8-011": "a limp with buttock, thigh and calf pain built up over months, no injury, at 48: sent urgently for "
+    "an X-ray (the NHS sarcoma guidance for a new limp with building pain) although an MRI had shown a bulging "
+    "disc; the safer mistake",
+    "h8-018": "Lyme disease told as tennis shoulder pain that is not improving and then appeared in the other "
+    "shoulder, uninjured: pain spreading to other joints is not yet a rule",
     "h2-028": "a perianal abscess told as pain in and around the back passage, no fever: pain there alone "
     "does not justify an urgent referral; an examination does",
 }
@@ -96,4 +102,4 @@ def test_the_screen_acts_as_the_published_case_says(case: dict[str, Any]) -> Non
 
 def test_the_case_files_are_not_empty() -> None:
     counts = {name: sum(1 for line in (BENCH / name).read_text().splitlines() if line.strip()) for name in CASE_FILES}
-    assert all(n >= 30 for n in counts.values()), counts
+    assert all(n >= 20 for n in counts.values()), counts  # holdout 8 has 20, the others 30 or more
