@@ -797,3 +797,12 @@ def test_a_negation_written_as_a_contraction_counts(history: str, rule: str) -> 
 )
 def test_a_negated_verb_of_easing_says_the_pain_persists(history: str) -> None:
     assert "night-pain-over-50" in rules(presentation(LOW_BACK, age=64, history=history))
+
+
+def test_acute_back_pain_after_lifting_that_stops_walking_is_spasm_not_a_fracture_alarm() -> None:
+    lifted = presentation(LOW_BACK, age=40, history="I bent to lift a box and now I can barely walk.")
+    assert "cannot-bear-weight" not in rules(lifted)
+    leg = presentation([("low-back", "right"), ("thigh-back", "right")], age=40, history=lifted["history"])
+    assert "cannot-bear-weight" in rules(leg)
+    no_strain = presentation(LOW_BACK, age=40, history="Since Monday I can barely walk, and I did nothing to it.")
+    assert "cannot-bear-weight" in rules(no_strain)

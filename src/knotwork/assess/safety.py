@@ -76,6 +76,7 @@ CHEST = frozenset({"sternum", "chest-upper", "chest-front", "chest-side"})
 # Where angina is felt besides the chest (NICE CG95: the neck, shoulders, jaw or arms).
 ANGINA_AREA = (CARDIAC_AREA | NECK) - CHEST
 UPPER_ABDOMEN = frozenset({"abdomen-upper", "flank"})
+LEG_OR_HIP = (BACK_OR_LEG | HIP_FRONT) - SPINE - frozenset({"flank"})
 BACK = SPINE - NECK  # the thoracic and lumbar spine, sacrum and pelvis at the back
 # Period-related pain away from the abdomen (abdominal and pelvic pain already get a note to
 # consider gynaecological causes): endometriosis on the sciatic nerve or the pelvic wall.
@@ -720,6 +721,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         lambda f: (
             []
             if words(f, "chronic")
+            # Acute back pain after lifting or bending often stops people walking (muscle spasm):
+            # with back pain alone, only an onset without a strain counts.
+            or (not f.hurts(LEG_OR_HIP) and f.said("mechanical-onset"))
             else both(words(f, "cannot-bear-weight"), region_hit(f, BACK_OR_LEG | HIP_FRONT, "back, hip or leg pain"))
         ),
         "Cannot walk or put weight on the leg, with or without a fall: a fracture (hip, pelvis, spine or stress "
