@@ -104,6 +104,7 @@ def main() -> None:
             ROOT / "bench" / "cases-holdout6.jsonl",
             ROOT / "bench" / "cases-holdout7.jsonl",
             ROOT / "bench" / "cases-holdout8.jsonl",
+            ROOT / "bench" / "cases-holdout9.jsonl",
         )
         if p.exists()
     ]

@@ -27,6 +27,7 @@ CASE_FILES = (
     "cases-holdout6.jsonl",
     "cases-holdout7.jsonl",
     "cases-holdout8.jsonl",
+    "cases-holdout9.jsonl",
 )
 KNOWN_MISSES = {
     "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "
@@ -68,6 +69,16 @@ KNOWN_MISSES = {
     "disc; the safer mistake",
     "h8-018": "Lyme disease told as tennis shoulder pain that is not improving and then appeared in the other "
     "shoulder, uninjured: pain spreading to other joints is not yet a rule",
+    "h9-004": "a plasmacytoma of the second neck vertebra told only as recent, quite painful neck pain at 63 in a "
+    "runner: new neck pain over 50 alone would refer most older clients",
+    "h9-007": "an acetabular stress fracture told as three months of pain on the outside of the hip after more "
+    "running and jumping, called bursitis: lateral hip pain in a runner is usually the tendons there",
+    "h9-010": "diverticulitis told as groin pain with painful intercourse that physiotherapy has not helped: "
+    "referred routinely (period-related pain, NICE NG73), not urgently",
+    "h9-011": "a thigh sarcoma told as a lump noticed after a long walk, thought a pulled muscle: a new lump "
+    "after exertion is usually a strain or a bruise; NICE asks for a scan when a lump grows",
+    "h9-016": "a thigh sarcoma told as a 'strain' worse at rest after six weeks of therapy: referred routinely "
+    "(not improving, worse), not urgently",
     "h2-028": "a perianal abscess told as pain in and around the back passage, no fever: pain there alone "
     "does not justify an urgent referral; an examination does",
 }

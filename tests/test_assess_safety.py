@@ -190,6 +190,16 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("new-back-pain-at-70-or-over", presentation([("low-back", "bilateral")], age=76), "routine"),
     (
+        "headache-with-secondary-features",
+        presentation([("vertex", "midline")], age=30, history="The headache is worse when I cough."),
+        "urgent",
+    ),
+    (
+        "back-and-abdominal-pain-over-50",
+        presentation([("low-back", "left"), ("abdomen-lower", "left")], age=66),
+        "urgent",
+    ),
+    (
         "possible-rhabdomyolysis",
         presentation([("thigh-front", "bilateral")], age=22, history="Sore thighs after a spin class; dark urine."),
         "emergency",
@@ -806,3 +816,33 @@ def test_acute_back_pain_after_lifting_that_stops_walking_is_spasm_not_a_fractur
     assert "cannot-bear-weight" in rules(leg)
     no_strain = presentation(LOW_BACK, age=40, history="Since Monday I can barely walk, and I did nothing to it.")
     assert "cannot-bear-weight" in rules(no_strain)
+
+
+def test_a_headache_worse_on_coughing_or_a_new_kind_getting_worse_is_urgent() -> None:
+    cough = presentation([("occiput", "bilateral")], age=33, aggravating=["coughing", "straining"])
+    assert "headache-with-secondary-features" in rules(cough)
+    changed = presentation(
+        [("occiput", "bilateral")], age=33, history="A new kind of headache for me, and it keeps getting worse."
+    )
+    assert "headache-with-secondary-features" in rules(changed)
+    usual = presentation([("occiput", "bilateral")], age=33, history="My usual tension headaches, worse with stress.")
+    assert "headache-with-secondary-features" not in rules(usual)
+    neck = presentation([("neck-back-lower", "right")], age=33, aggravating=["coughing"])  # no headache
+    assert "headache-with-secondary-features" not in rules(neck)
+
+
+def test_back_and_abdominal_pain_together_over_50_is_urgent() -> None:
+    data = presentation([("low-back", "bilateral"), ("abdomen-upper", "bilateral")], age=74)
+    assert "back-and-abdominal-pain-over-50" in rules(data)
+    said = presentation([("low-back", "bilateral")], age=74, history="Now I get cramps in my stomach as well.")
+    assert "back-and-abdominal-pain-over-50" in rules(said)
+    assert "back-and-abdominal-pain-over-50" not in rules({**data, "age": 45})
+
+
+def test_calf_pain_after_a_leg_injury_that_is_not_settling_is_checked_for_a_clot() -> None:
+    data = presentation(
+        [("calf", "right")], screening={"recent-trauma": True}, history="I hurt my calf; it hasn't improved at all."
+    )
+    assert "calf-pain-with-clot-risk" in rules(data)
+    settling = {**data, "history": "I hurt my calf last week; it is easing day by day."}
+    assert "calf-pain-with-clot-risk" not in rules(settling)

@@ -91,6 +91,9 @@ SAMPLES: dict[str, str] = {
     "peak-within-minutes": "at its worst within two minutes",
     "dark-urine": "my urine has turned brown",
     "nausea": "I feel sick",
+    "valsalva": "worse when I cough",
+    "changed-headache": "a new kind of headache",
+    "abdominal-pain": "stomach cramps",
 }
 OTHER_WORDS = ["no", "not", "and", "but", "lying on that side at night", "for three years", "."]
 AGGRAVATING = [

@@ -76,6 +76,7 @@ CHEST = frozenset({"sternum", "chest-upper", "chest-front", "chest-side"})
 # Where angina is felt besides the chest (NICE CG95: the neck, shoulders, jaw or arms).
 ANGINA_AREA = (CARDIAC_AREA | NECK) - CHEST
 UPPER_ABDOMEN = frozenset({"abdomen-upper", "flank"})
+ABDOMEN = frozenset({"abdomen-upper", "abdomen-lower"})
 LEG_OR_HIP = (BACK_OR_LEG | HIP_FRONT) - SPINE - frozenset({"flank"})
 BACK = SPINE - NECK  # the thoracic and lumbar spine, sacrum and pelvis at the back
 # Period-related pain away from the abdomen (abdominal and pelvic pain already get a note to
@@ -254,6 +255,11 @@ SAID: dict[str, Alarm] = {
     "peak-within-minutes": Alarm(('worst', 'peak', 'maximum', 'full force'), r"(at its worst|at (its )?(peak|maximum)|peaked|reached (its )?(worst|peak|maximum)|full force) (with)?in (a|one|two|three|a few|\d+|seconds|minutes)( or (two|three|four|five|\d+))?( (seconds?|minutes?))?"),
     # Brown, dark or cola-coloured urine: muscle breakdown (myoglobin) when the muscles hurt.
     "dark-urine": Alarm(('urine', 'pee', 'wee'), r"(brown|dark|cola|tea)[- ]colou?red (urine|pee|wee)|(urine|pee|wee) (is|was|has|had|turned|went|looks?|looked|became|has gone|has turned)( \w+)? (brown|dark|cola|coca-cola|tea)|(brown|dark|cola) (urine|pee|wee)"),
+    # A headache brought on or made worse by coughing, sneezing or straining (SNNOOP10: Valsalva).
+    "valsalva": Alarm(('cough', 'sneez', 'strain'), r"(worse|brought on|comes on|starts|triggered|hurts( more)?)( \w+){0,3} (by|with|when|on|after) (i |he |she |they )?(cough\w*|sneez\w*|strain\w*)|(cough\w*|sneez\w*|strain\w*)( or (cough\w*|sneez\w*|strain\w*))? (makes?|made|brings?) (it|them|the headaches?|the pain) (worse|on)"),
+    # A headache unlike the person's usual ones (SNNOOP10: pattern change).
+    "changed-headache": Alarm(('headache', 'new kind', 'different', 'unlike', 'not like'), r"(new|different) (kind|type|sort) of headaches?|headaches? (is|are|feels?) (a )?(new|different)|new kind for me|different from (the ones|those|my usual|before|any)|(unlike|not like) (any|my usual|the ones)"),
+    "abdominal-pain": Alarm(('stomach', 'abdom', 'belly', 'tummy'), r"(stomach|abdominal|belly|tummy) (pain|cramps?|ache)|(pain|cramps?|ache) in (my|the|his|her) (stomach|abdomen|belly|tummy)"),
     "cannot-bear-weight": Alarm(('walk', 'weight', 'crutches', 'stand', 'get about', 'get around'), r"(can(no|'|’)t|unable to|could(n't|n’t| not)|barely|hardly) (walk|stand|bear weight|put (any )?weight|weight[- ]bear|get about|get around)\w*(?! (as |very |that |so )?(far|long|much|fast|quickly|more|any distance|the same|uphill|downhill))|(without|on|needs?|using) (a pair of )?crutches"),
 }  # fmt: skip
 
@@ -506,6 +512,18 @@ def walking_tolerance(f: Facts) -> Hit:
         return said
     item = next((m.group(0) for a in f.p.aggravating if (m := WALKING_ITEM.search(a))), None)
     return [("history", f"brought on by “{item}”")] if item else []
+
+
+VALSALVA_ITEM = re.compile(r"\b(cough\w*|sneez\w*|strain\w*)", re.IGNORECASE)
+
+
+def valsalva(f: Facts) -> Hit:
+    """Made worse by coughing, sneezing or straining: said, or an aggravating item."""
+    said = words(f, "valsalva")
+    if said:
+        return said
+    item = next((m.group(0) for a in f.p.aggravating if (m := VALSALVA_ITEM.search(a))), None)
+    return [("history", f"made worse by “{item}”")] if item else []
 
 
 def headache(f: Facts) -> Hit:
@@ -841,6 +859,36 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("ifompt-spine-2020",),
     ),
     RedFlag(
+        "headache-with-secondary-features",
+        "urgent",
+        lambda f: (
+            []
+            if not (hit := headache(f))
+            else both(hit, either(valsalva(f), both(words(f, "changed-headache"), words(f, "worsening"))))
+        ),
+        "A headache made worse by coughing, sneezing or straining, or a new kind of headache that keeps getting "
+        "worse: raised pressure inside the head or another secondary cause must be excluded. Urgent medical "
+        "review before treatment; the same day if it came on suddenly or with any neurological symptom.",
+        ("snnoop10-2019",),
+    ),
+    RedFlag(
+        "back-and-abdominal-pain-over-50",
+        "urgent",
+        lambda f: (
+            []
+            if not (f.over_50 and f.hurts(BACK))
+            else both(
+                age_hit(f),
+                region_hit(f, BACK, "back pain"),
+                either(region_hit(f, ABDOMEN, "abdominal pain"), words(f, "abdominal-pain")),
+            )
+        ),
+        "Over 50 with back pain and abdominal pain together: an aortic aneurysm or a problem in an abdominal organ "
+        "(pancreas, kidney, bowel) must be excluded. Medical assessment within days, the same day if the pain is "
+        "severe or sudden; no deep abdominal work until then.",
+        ("ifompt-spine-2020",),
+    ),
+    RedFlag(
         "head-injury-with-headache",
         "urgent",
         lambda f: both(
@@ -894,12 +942,17 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                     answer(f, "pregnant"),
                     words(f, "long-travel"),
                     words(f, "clot-risk"),
+                    # an injury to the leg (less walking) whose pain is not settling
+                    both(
+                        either(answer(f, "recent-trauma"), words(f, "fresh-injury")),
+                        either(answer(f, "not-improving"), words(f, "no-better"), words(f, "worsening")),
+                    ),
                 ),
             )
         ),
         "Calf pain with a risk factor for a clot (immobility, long travel, surgery, pregnancy or a recent "
-        "pregnancy, hormonal treatment, a previous clot): a deep vein thrombosis must be excluded the same day "
-        "or the next; do not massage or press the calf until then.",
+        "pregnancy, hormonal treatment, a previous clot, or a leg injury whose pain is not settling): a deep vein "
+        "thrombosis must be excluded the same day or the next; do not massage or press the calf until then.",
         ("nice-ng158",),
     ),
     RedFlag(
@@ -1233,7 +1286,7 @@ NEEDS: dict[str, frozenset[str] | None] = {
     "neck-pain-and-headache-after-trauma": frozenset({"recent-trauma", "head-injury"}),
     "persistent-arm-or-leg-nerve-symptoms-over-50": frozenset({"limb-neuro"}),
     "calf-pain-with-clot-risk": frozenset(
-        {"long-immobility", "recent-surgery", "pregnant", "long-travel", "clot-risk"}
+        {"long-immobility", "recent-surgery", "pregnant", "long-travel", "clot-risk", "recent-trauma", "fresh-injury"}
     ),
     "new-spinal-pain-over-50-not-improving": frozenset({"not-improving", "worsening", "no-better"}),
     "new-thoracic-pain-over-50": None,  # with upper abdominal pain, from the drawing alone
@@ -1262,6 +1315,8 @@ NEEDS: dict[str, frozenset[str] | None] = {
     "loin-pain-after-kidney-stones": frozenset({"kidney-stone"}),
     "new-back-pain-at-70-or-over": None,
     "period-related-pain": frozenset({"period-related"}),
+    "headache-with-secondary-features": frozenset({"valsalva", "changed-headache"}),
+    "back-and-abdominal-pain-over-50": None,
     "spinal-pain-with-infection-risk": frozenset(
         {"immunocompromised", "injecting-drugs", "recent-infection"}  # the answer and the alarm share a name
     ),
