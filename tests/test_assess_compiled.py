@@ -89,3 +89,16 @@ def test_an_incomplete_build_or_knotwork_pure_python_means_plain_python(
 
 def test_the_build_command_says_how_to_use_it() -> None:
     assert compiled.main(["something"]) == 2
+
+
+def test_a_damaged_build_means_plain_python_not_a_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KNOTWORK_PURE_PYTHON", raising=False)
+    monkeypatch.setenv("KNOTWORK_COMPILED_DIR", str(tmp_path))
+    fake_build(tmp_path, compiled.digest())
+    damaged = tmp_path / compiled.digest() / f"0000damaged__mypyc{compiled.SUFFIX}"
+    damaged.write_bytes(b"not a shared library")
+    package = types.ModuleType("fake")
+    package.__path__ = ["src"]
+    assert not compiled.activate(package)
+    assert package.__path__ == ["src"]
+    assert "0000damaged__mypyc" not in sys.modules

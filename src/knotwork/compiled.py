@@ -75,9 +75,13 @@ def activate(package: ModuleType) -> bool:
                 spec = importlib.util.spec_from_file_location(module, os.path.join(path, name))
                 if spec is None or spec.loader is None:
                     return False
-                library = importlib.util.module_from_spec(spec)
-                sys.modules[module] = library
-                spec.loader.exec_module(library)
+                try:
+                    library = importlib.util.module_from_spec(spec)
+                    sys.modules[module] = library
+                    spec.loader.exec_module(library)
+                except (ImportError, OSError):  # a damaged build: plain Python, not a failure
+                    sys.modules.pop(module, None)
+                    return False
     package.__path__.insert(0, os.path.join(path, "knotwork", "assess"))
     return True
 
