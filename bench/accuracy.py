@@ -105,6 +105,7 @@ def main() -> None:
             ROOT / "bench" / "cases-holdout7.jsonl",
             ROOT / "bench" / "cases-holdout8.jsonl",
             ROOT / "bench" / "cases-holdout9.jsonl",
+            ROOT / "bench" / "cases-holdout10.jsonl",
         )
         if p.exists()
     ]

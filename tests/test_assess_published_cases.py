@@ -28,6 +28,7 @@ CASE_FILES = (
     "cases-holdout7.jsonl",
     "cases-holdout8.jsonl",
     "cases-holdout9.jsonl",
+    "cases-holdout10.jsonl",
 )
 KNOWN_MISSES = {
     "hold-020": "an aortic aneurysm told only as three weeks of one-sided low back pain at 58: "
@@ -79,6 +80,13 @@ KNOWN_MISSES = {
     "after exertion is usually a strain or a bruise; NICE asks for a scan when a lump grows",
     "h9-016": "a thigh sarcoma told as a 'strain' worse at rest after six weeks of therapy: referred routinely "
     "(not improving, worse), not urgently",
+    "h10-004": "myeloma or another serious cause told as seven months of low back pain, much worse this month, "
+    "painkillers no longer working, age not given: referred routinely, not urgently",
+    "h10-006": "gout told as sudden pain at the back of the ankle that physiotherapy has not helped",
+    "h10-007": "a teratoma found during treatment for a long-standing mild low back ache at 25",
+    "h10-008": "osteomalacia told as low back pain at 18 with a slipped vertebra, braced, now hard to walk",
+    "h10-009": "osteomalacia told as hip and foot pain getting worse, diagnosed as restless legs",
+    "h10-014": "breast cancer spread to the spine told as a kickball strain not better after two weeks at 27",
     "h2-028": "a perianal abscess told as pain in and around the back passage, no fever: pain there alone "
     "does not justify an urgent referral; an examination does",
 }

@@ -190,6 +190,11 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("new-back-pain-at-70-or-over", presentation([("low-back", "bilateral")], age=76), "routine"),
     (
+        "weakness-in-both-arms-or-legs",
+        presentation([("thigh-front", "bilateral")], age=40, history="My legs feel weak."),
+        "urgent",
+    ),
+    (
         "headache-with-secondary-features",
         presentation([("vertex", "midline")], age=30, history="The headache is worse when I cough."),
         "urgent",
@@ -846,3 +851,24 @@ def test_calf_pain_after_a_leg_injury_that_is_not_settling_is_checked_for_a_clot
     assert "calf-pain-with-clot-risk" in rules(data)
     settling = {**data, "history": "I hurt my calf last week; it is easing day by day."}
     assert "calf-pain-with-clot-risk" not in rules(settling)
+
+
+def test_weak_limbs_on_both_sides_are_urgent_but_one_weak_leg_is_not() -> None:
+    both = presentation([("calf", "left"), ("calf", "right")], age=54, history="My legs feel weak after a flu.")
+    assert "weakness-in-both-arms-or-legs" in rules(both)
+    one = presentation([("calf", "left")], age=54, history="My left leg feels weak.")
+    assert "weakness-in-both-arms-or-legs" not in rules(one)
+
+
+def test_nothing_i_do_eases_it_is_unremitting() -> None:
+    data = presentation(NECK, age=42, history="It is there all the time and nothing I do eases it.")
+    assert "non-mechanical-spinal-pain" in rules(data)
+
+
+def test_long_standing_night_pain_that_is_not_improving_is_not_getting_worse() -> None:
+    data = presentation(
+        SHOULDER, age=45, screening={"not-improving": True}, history="Long-standing pain that disturbs my sleep."
+    )
+    assert "night-pain-and-worsening" not in rules(data)
+    worse = {**data, "history": "Long-standing pain that disturbs my sleep and is getting worse."}
+    assert "night-pain-and-worsening" in rules(worse)

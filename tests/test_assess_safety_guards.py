@@ -94,6 +94,7 @@ SAMPLES: dict[str, str] = {
     "valsalva": "worse when I cough",
     "changed-headache": "a new kind of headache",
     "abdominal-pain": "stomach cramps",
+    "limb-weakness": "my legs feel weak",
 }
 OTHER_WORDS = ["no", "not", "and", "but", "lying on that side at night", "for three years", "."]
 AGGRAVATING = [

@@ -76,6 +76,11 @@ CHEST = frozenset({"sternum", "chest-upper", "chest-front", "chest-side"})
 # Where angina is felt besides the chest (NICE CG95: the neck, shoulders, jaw or arms).
 ANGINA_AREA = (CARDIAC_AREA | NECK) - CHEST
 UPPER_ABDOMEN = frozenset({"abdomen-upper", "flank"})
+LIMBS = frozenset(
+    r.code
+    for r in vocab.regions().values()
+    if r.group in {"shoulder", "arm", "elbow", "forearm", "hand", "hip", "thigh", "knee", "leg", "ankle", "foot"}
+)
 ABDOMEN = frozenset({"abdomen-upper", "abdomen-lower"})
 LEG_OR_HIP = (BACK_OR_LEG | HIP_FRONT) - SPINE - frozenset({"flank"})
 BACK = SPINE - NECK  # the thoracic and lumbar spine, sacrum and pelvis at the back
@@ -216,7 +221,7 @@ SAID: dict[str, Alarm] = {
     "cancer": Alarm(('cancer', 'carcinoma', 'metasta', 'lymphoma', 'myeloma', 'leuk', 'melanoma', 'sarcoma', 'tumour', 'tumor'), r"\bcancer\b|carcinoma|metasta\w+|lymphoma|myeloma|leuka?emia|melanoma|sarcoma|\btumou?r\b"),
     "weight-loss": Alarm(('weight', 'lost'), r"weight loss|lost (\w+ )?(weight|\d+ ?(kg|kilos?|pounds|lbs?|stone))|(unexplained|unintentional) weight"),
     "night-pain": Alarm(('night', 'wake', 'awake', 'sleep', 'relief', 'regardless of', 'not eased by rest'), r"night pain|\bnights?\b(?!\s+sweat)|wakes? (me|him|her|them|the patient)( up)?|keeps? (me|him|her|them) awake|disturb(s|ing)? (my |his |her |their )?sleep|(can(no|')t|unable to) (sleep|find relief)|constant (pain )?regardless of (movement|position|posture)|not eased by rest", POSITIONAL),
-    "unremitting": Alarm(('regardless of', 'unremitting', 'relentless', 'nothing', 'relief', 'not eased', 'not relieved', 'rest'), r"constant regardless of|unremitting|relentless|nothing (helps|eases it)|cannot find relief|not (eased|relieved) by (rest|lying)|(stays|persists|remains|continues|lingers|carries on)( even)? (after|with|at|during|despite|through) (\w+ ){0,3}rest(ing)?\b"),
+    "unremitting": Alarm(('regardless of', 'unremitting', 'relentless', 'nothing', 'relief', 'not eased', 'not relieved', 'rest'), r"constant regardless of|unremitting|relentless|nothing (\w+ ){0,3}(helps|eases|relieves)|cannot find relief|not (eased|relieved) by (rest|lying)|(stays|persists|remains|continues|lingers|carries on)( even)? (after|with|at|during|despite|through) (\w+ ){0,3}rest(ing)?\b"),
     "worsening": Alarm(('worse', 'deteriorat', 'no response', 'not improving', 'not responding', 'despite', 'more frequent', 'slow to settle', 'more and more', 'increasingly'), r"(gradually|progressively|steadily|slowly)? ?(getting|got|becoming|became|gets) worse|worse(ned|ning)|deteriorat\w+|no response to|not (improving|responding)|despite (treatment|physiotherapy|\d+ visits|painkillers)|becoming more frequent|slow to settle|(hurt\w*|pain\w*|ach\w*|sore|swell\w*|swollen)( \w+){0,2} more and more|more and more (painful|sore|swollen)|increasingly (painful|sore|swollen|bad)|(much|a lot|far|lot|even) worse"),
     "night-sweats": Alarm(('sweat',), r"night sweats|drenching sweats|sweat(s|ing) at night"),
     "tuberculosis": Alarm(('tuberculosis', 'tb'), r"tuberculosis|\bTB\b"),
@@ -260,6 +265,8 @@ SAID: dict[str, Alarm] = {
     # A headache unlike the person's usual ones (SNNOOP10: pattern change).
     "changed-headache": Alarm(('headache', 'new kind', 'different', 'unlike', 'not like'), r"(new|different) (kind|type|sort) of headaches?|headaches? (is|are|feels?) (a )?(new|different)|new kind for me|different from (the ones|those|my usual|before|any)|(unlike|not like) (any|my usual|the ones)"),
     "abdominal-pain": Alarm(('stomach', 'abdom', 'belly', 'tummy'), r"(stomach|abdominal|belly|tummy) (pain|cramps?|ache)|(pain|cramps?|ache) in (my|the|his|her) (stomach|abdomen|belly|tummy)"),
+    # Arms or legs that feel weak (not "getting weaker": that is "weakness").
+    "limb-weakness": Alarm(('weak',), r"(arms?|legs?|hands?|feet|limbs?|muscles?|thighs?) (\w+ ){0,2}(feel|feels|felt|are|is|went|going|getting|have become|has become|became)( \w+)? weak|weak(ness)? (in|of) (my |both |his |her |the )?(arms?|legs?|hands?|feet|limbs?|muscles?|thighs?)|muscle weakness"),
     "cannot-bear-weight": Alarm(('walk', 'weight', 'crutches', 'stand', 'get about', 'get around'), r"(can(no|'|’)t|unable to|could(n't|n’t| not)|barely|hardly) (walk|stand|bear weight|put (any )?weight|weight[- ]bear|get about|get around)\w*(?! (as |very |that |so )?(far|long|much|fast|quickly|more|any distance|the same|uphill|downhill))|(without|on|needs?|using) (a pair of )?crutches"),
 }  # fmt: skip
 
@@ -526,6 +533,18 @@ def valsalva(f: Facts) -> Hit:
     return [("history", f"made worse by “{item}”")] if item else []
 
 
+def both_sides(f: Facts, regions: frozenset[str]) -> Hit:
+    """Pain in ``regions`` on the left and on the right (a bilateral mark counts as both)."""
+    sides = {
+        side
+        for pain in f.p.pain
+        if pain.region in regions
+        for side in ("left", "right")
+        if pain.side in (side, "bilateral")
+    }
+    return [("pain", "limbs on both sides")] if len(sides) == 2 else []
+
+
 def headache(f: Facts) -> Hit:
     """A headache drawn (temple, forehead, back of the head...) or said."""
     return region_hit(f, HEADACHE, "headache") or words(f, "headache")
@@ -750,6 +769,20 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("stiell-ottawa-ankle-1993", "stiell-ottawa-knee-1996"),
     ),
     RedFlag(
+        "weakness-in-both-arms-or-legs",
+        "urgent",
+        lambda f: (
+            []
+            if not (hit := words(f, "limb-weakness"))
+            else both(hit, either(both_sides(f, LIMBS), words(f, "bilateral"), answer(f, "bilateral-limb-symptoms")))
+        ),
+        "Weak arms or legs on both sides: a disease of the nerves, the spinal cord or the muscles (Guillain-Barré "
+        "syndrome after an infection, cord compression, an inflammatory or hormonal muscle disease, a medicine) "
+        "must be excluded. Medical assessment within days, the same day if the weakness is spreading or came on "
+        "quickly.",
+        ("ifompt-spine-2020", "nice-ng59"),
+    ),
+    RedFlag(
         "saddle-or-bladder-without-back-pain",
         "urgent",
         lambda f: (
@@ -817,7 +850,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "urgent",
         lambda f: both(
             either(words(f, "night-pain"), answer(f, "night-pain")),
-            either(answer(f, "not-improving"), words(f, "worsening")),
+            # Long-standing pain that has not improved is not getting worse: then only words of
+            # worsening count (a change is the red flag).
+            either([] if words(f, "chronic") else answer(f, "not-improving"), words(f, "worsening")),
         ),
         "Pain at night that keeps getting worse despite care: possible serious disease. Urgent medical review "
         "before more treatment.",
@@ -1315,6 +1350,7 @@ NEEDS: dict[str, frozenset[str] | None] = {
     "loin-pain-after-kidney-stones": frozenset({"kidney-stone"}),
     "new-back-pain-at-70-or-over": None,
     "period-related-pain": frozenset({"period-related"}),
+    "weakness-in-both-arms-or-legs": frozenset({"limb-weakness"}),
     "headache-with-secondary-features": frozenset({"valsalva", "changed-headache"}),
     "back-and-abdominal-pain-over-50": None,
     "spinal-pain-with-infection-risk": frozenset(
