@@ -489,6 +489,19 @@ def young_persistent_limb_pain(f: Facts) -> Hit:
     )
 
 
+def listed(items: tuple[str, ...], pattern: re.Pattern[str], label: str) -> Hit:
+    """The first of the client's listed items (aggravating or relieving) that ``pattern`` finds,
+    quoted after ``label``."""
+    item = next((m.group(0) for a in items if (m := pattern.search(a))), None)
+    return [("history", f"{label} “{item}”")] if item else []
+
+
+def said_or_aggravated(f: Facts, name: str, item: re.Pattern[str], label: str) -> Hit:
+    """Alarm ``name`` in the free text, or an aggravating item ``item`` finds: an aggravating item
+    is by definition something that brings the pain on, so the bare activity is enough there."""
+    return words(f, name) or listed(f.p.aggravating, item, label)
+
+
 EXERTION_ITEM = re.compile(
     r"\b(walk\w*|run\w*|jog\w*|climb\w*|stairs|uphill|hills?|exercis\w*|exert\w*|cycl\w*|hurry\w*|physical effort)\b",
     re.IGNORECASE,
@@ -496,13 +509,8 @@ EXERTION_ITEM = re.compile(
 
 
 def exertional(f: Facts) -> Hit:
-    """Pain brought on or made worse by whole-body effort: said in the history, or an aggravating
-    activity that is one (an aggravating item is by definition something that brings the pain on)."""
-    said = words(f, "exertional-pain")
-    if said:
-        return said
-    item = next((m.group(0) for a in f.p.aggravating if (m := EXERTION_ITEM.search(a))), None)
-    return [("history", f"made worse by “{item}”")] if item else []
+    """Pain brought on or made worse by whole-body effort."""
+    return said_or_aggravated(f, "exertional-pain", EXERTION_ITEM, "made worse by")
 
 
 WALKING_ITEM = re.compile(
@@ -513,24 +521,16 @@ WALKING_ITEM = re.compile(
 
 
 def walking_tolerance(f: Facts) -> Hit:
-    """Pain that comes on after a few minutes of walking or standing: said, or an aggravating item."""
-    said = words(f, "walking-tolerance")
-    if said:
-        return said
-    item = next((m.group(0) for a in f.p.aggravating if (m := WALKING_ITEM.search(a))), None)
-    return [("history", f"brought on by “{item}”")] if item else []
+    """Pain that comes on after a few minutes of walking or standing."""
+    return said_or_aggravated(f, "walking-tolerance", WALKING_ITEM, "brought on by")
 
 
 VALSALVA_ITEM = re.compile(r"\b(cough\w*|sneez\w*|strain\w*)", re.IGNORECASE)
 
 
 def valsalva(f: Facts) -> Hit:
-    """Made worse by coughing, sneezing or straining: said, or an aggravating item."""
-    said = words(f, "valsalva")
-    if said:
-        return said
-    item = next((m.group(0) for a in f.p.aggravating if (m := VALSALVA_ITEM.search(a))), None)
-    return [("history", f"made worse by “{item}”")] if item else []
+    """Made worse by coughing, sneezing or straining."""
+    return said_or_aggravated(f, "valsalva", VALSALVA_ITEM, "made worse by")
 
 
 def both_sides(f: Facts, regions: frozenset[str]) -> Hit:
@@ -562,10 +562,8 @@ def spondyloarthritis_features(f: Facts) -> Hit:
     if f.hurts(BUTTOCK):
         features.append(("pain", "buttock pain"))
     features += either(answer(f, "night-pain"), words(f, "night-pain"))[:1]
-    eased = SAID["better-with-movement"].compiled()
-    relief = next((m.group(0) for r in f.p.relieving if (m := eased.search(r))), None)
-    if relief:  # only what the client says eases it, not what aggravates it
-        features.append(("history", f"eased by “{relief}”"))
+    # only what the client says eases it, not what aggravates it
+    features += listed(f.p.relieving, SAID["better-with-movement"].compiled(), "eased by")
     features += words(f, "spondyloarthritis-history")
     return features if len(features) >= 3 else []
 
